@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DocServer.Core.Gates;
+
+/// <summary>
+/// The persisted form of <see cref="GateState"/>: compact (short names, times as Unix milliseconds)
+/// so a full queue fits the 32K-character limit of one Table string property, and versioned so an
+/// older build refuses a newer row instead of silently dropping what it does not understand.
+/// </summary>
+public static class GateStateJson
+{
+    /// <summary>Azure Table string properties hold at most 64 KiB of UTF-16.</summary>
+    public const int MaxLength = 32 * 1024;
+
+    public static string Serialize(GateState state)
+    {
+        var document = new GateDocument(
+            GateState.CurrentSchemaVersion,
+            [.. state.Holders.Select(h => new HolderDocument(h.Id, h.Owner, (int)h.Priority, h.FencingToken, Ms(h.EnqueuedAt), Ms(h.GrantedAt), Ms(h.ExpiresAt)))],
+            [.. state.Waiters.Select(w => new WaiterDocument(w.Id, w.Owner, (int)w.Priority, w.Sequence, Ms(w.EnqueuedAt), Ms(w.LastSeen)))],
+            state.NextSequence,
+            state.NextFencingToken,
+            new CountersDocument(state.Counters.Grants, state.Counters.Releases, state.Counters.Expiries, state.Counters.DroppedWaiters, state.Counters.Cancellations));
+        var json = JsonSerializer.Serialize(document, GateJsonContext.Default.GateDocument);
+        return json.Length <= MaxLength
+            ? json
+            : throw new InvalidOperationException($"Gate state is {json.Length} characters, over the {MaxLength} a Table property holds; lower MaxWaiters.");
+    }
+
+    /// <summary>Reads a stored row; null or empty means the gate has never been used.</summary>
+    public static GateState Deserialize(string? json, string gate)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return GateState.Empty;
+        }
+
+        GateDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, GateJsonContext.Default.GateDocument);
+        }
+        catch (JsonException ex)
+        {
+            throw new GateStateException($"Gate '{gate}': the stored row is not gate state JSON ({ex.Message}). It was left untouched.", ex);
+        }
+
+        if (document is null || document.Version < 1 || document.Holders is null || document.Waiters is null || document.Counters is null)
+        {
+            throw new GateStateException($"Gate '{gate}': the stored row lacks a schema version, holders, waiters or counters. It was left untouched.");
+        }
+
+        if (document.Version > GateState.CurrentSchemaVersion)
+        {
+            throw new GateStateException(
+                $"Gate '{gate}': the stored row has schema version {document.Version}, newer than the {GateState.CurrentSchemaVersion} this build reads. " +
+                "Another instance runs a newer build; upgrade this one. The row was left untouched.");
+        }
+
+        var state = new GateState(
+            [.. document.Holders.Select(h => new GateHolder(h.Id, h.Owner, Priority(h.Priority, gate), h.Token, At(h.Enqueued), At(h.Granted), At(h.Expires)))],
+            [.. document.Waiters.Select(w => new GateWaiter(w.Id, w.Owner, Priority(w.Priority, gate), w.Seq, At(w.Enqueued), At(w.Seen)))],
+            document.NextSeq,
+            document.NextToken,
+            new GateCounters(document.Counters.Grants, document.Counters.Releases, document.Counters.Expiries, document.Counters.Dropped, document.Counters.Cancels));
+        Check(state, gate);
+        return state;
+    }
+
+    private static void Check(GateState state, string gate)
+    {
+        var ids = state.Holders.Select(h => h.Id).Concat(state.Waiters.Select(w => w.Id)).ToList();
+        if (ids.Any(string.IsNullOrEmpty) || ids.Distinct(StringComparer.Ordinal).Count() != ids.Count)
+        {
+            throw new GateStateException($"Gate '{gate}': the stored row has empty or duplicate lease/ticket ids. It was left untouched.");
+        }
+
+        if (state.Holders.Any(h => h.FencingToken >= state.NextFencingToken) || state.Waiters.Any(w => w.Sequence >= state.NextSequence))
+        {
+            throw new GateStateException($"Gate '{gate}': the stored row's counters are behind its own leases or tickets. It was left untouched.");
+        }
+    }
+
+    private static GatePriority Priority(int value, string gate) =>
+        Enum.IsDefined((GatePriority)value)
+            ? (GatePriority)value
+            : throw new GateStateException($"Gate '{gate}': the stored row has unknown priority {value}. It was left untouched.");
+
+    private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    internal sealed record GateDocument(
+        [property: JsonPropertyName("v")] int Version,
+        [property: JsonPropertyName("holders")] IReadOnlyList<HolderDocument>? Holders,
+        [property: JsonPropertyName("waiters")] IReadOnlyList<WaiterDocument>? Waiters,
+        [property: JsonPropertyName("nextSeq")] long NextSeq,
+        [property: JsonPropertyName("nextToken")] long NextToken,
+        [property: JsonPropertyName("counters")] CountersDocument? Counters);
+
+    internal sealed record HolderDocument(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("owner")] string Owner,
+        [property: JsonPropertyName("p")] int Priority,
+        [property: JsonPropertyName("token")] long Token,
+        [property: JsonPropertyName("enq")] long Enqueued,
+        [property: JsonPropertyName("granted")] long Granted,
+        [property: JsonPropertyName("expires")] long Expires);
+
+    internal sealed record WaiterDocument(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("owner")] string Owner,
+        [property: JsonPropertyName("p")] int Priority,
+        [property: JsonPropertyName("seq")] long Seq,
+        [property: JsonPropertyName("enq")] long Enqueued,
+        [property: JsonPropertyName("seen")] long Seen);
+
+    internal sealed record CountersDocument(
+        [property: JsonPropertyName("grants")] long Grants,
+        [property: JsonPropertyName("releases")] long Releases,
+        [property: JsonPropertyName("expiries")] long Expiries,
+        [property: JsonPropertyName("dropped")] long Dropped,
+        [property: JsonPropertyName("cancels")] long Cancels);
+}
+
+[JsonSourceGenerationOptions(RespectRequiredConstructorParameters = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(GateStateJson.GateDocument))]
+internal sealed partial class GateJsonContext : JsonSerializerContext;
