@@ -1,14 +1,14 @@
 namespace DocServer.Core.Gates;
 
 /// <summary>
-/// Dispatch order at a gate: lower values go first (G4). The numeric gap leaves room for
-/// levels in between without renumbering persisted state.
+/// Who goes first at a gate (G4). Background is the zero value on purpose: anything unspecified
+/// (a default value, a missing field in a stored row or a request) can never jump a user.
 /// </summary>
 public enum GatePriority
 {
-    /// <summary>User-facing work (ask, evidence): dispatched before any background waiter.</summary>
-    Foreground = 0,
+    /// <summary>Digests, extraction, warm-ups: dispatched only when no foreground waiter is live.</summary>
+    Background = 0,
 
-    /// <summary>Digests, extraction, warm-ups. The default, so an unlabelled caller never jumps a user (G4).</summary>
-    Background = 100,
+    /// <summary>User-facing work (ask, evidence): dispatched before any background waiter.</summary>
+    Foreground = 1,
 }

@@ -14,7 +14,7 @@ public sealed record GateWaiter(
 
     /// <summary>G8 aging: a background waiter past the aging threshold competes as foreground.</summary>
     public GatePriority EffectivePriorityAt(DateTimeOffset now, GatePolicy policy) =>
-        policy.AgingAfter is { } aging && Priority > GatePriority.Foreground && now - EnqueuedAt >= aging
+        policy.AgingAfter is { } aging && Priority == GatePriority.Background && now - EnqueuedAt >= aging
             ? GatePriority.Foreground
             : Priority;
 }

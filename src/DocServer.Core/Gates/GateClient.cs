@@ -1,0 +1,269 @@
+using DocServer.Core.Entities;
+using Microsoft.Extensions.Logging;
+
+namespace DocServer.Core.Gates;
+
+/// <summary>
+/// What callers use to pass a gate: acquire (waiting by polling, with an in-process fast path), run a
+/// call inside a lease (G2), read status (G9), sweep. All state lives in the entity store, so every
+/// instance of the app that shares the store shares the gate.
+/// </summary>
+public sealed class GateClient
+{
+    internal const string EntityKind = "gate";
+    private static readonly string EmptyStateJson = GateStateJson.Serialize(GateState.Empty);
+
+    private readonly IEntityStore _store;
+    private readonly ILogger _logger;
+    private readonly GateWaitSignals _signals = new();
+
+    public GateClient(IEntityStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null)
+    {
+        _store = store;
+        Catalog = catalog;
+        Time = time;
+        _logger = logger;
+        Options = options ?? new GateClientOptions();
+    }
+
+    public GateCatalog Catalog { get; }
+
+    public GateClientOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>
+    /// Waits for a lease for at most <paramref name="waitBudget"/>. Running out of budget cancels the
+    /// ticket and is reported as an outcome, not thrown: the caller has a fallback (E17).
+    /// </summary>
+    public async Task<GateAcquisition> AcquireAsync(string gate, GatePriority priority, TimeSpan waitBudget, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var started = Time.GetTimestamp();
+        var signal = _signals.Register(gate, id);
+        try
+        {
+            var acquired = await ApplyAsync(gate, (m, s, now) => m.Acquire(s, now, id, Options.Owner, priority), cancellationToken).ConfigureAwait(false);
+            return acquired.Result.Outcome switch
+            {
+                AcquireOutcome.Granted => Granted(gate, acquired.Result.Lease!, started, acquired.QueueLength),
+                AcquireOutcome.QueueFull => new GateAcquisition(GateAcquisitionOutcome.QueueFull, null, Time.GetElapsedTime(started)),
+                _ => await WaitAsync(gate, id, priority, acquired.Result.Position, signal, started, waitBudget, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        finally
+        {
+            _signals.Unregister(gate, id);
+        }
+    }
+
+    /// <summary>
+    /// G2: runs <paramref name="call"/> inside a lease; <paramref name="callTimeout"/> starts only once
+    /// the lease is granted, so waiting never trips it. The call is abandoned if the lease is lost.
+    /// G10: an endpoint configured as ungated runs at once, touching no gate.
+    /// </summary>
+    public async Task<GateCallResult<T>> RunAsync<T>(
+        string endpoint, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!Catalog.IsGated(endpoint))
+        {
+            return await TimedCallAsync(call, callTimeout, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        var acquisition = await AcquireAsync(endpoint, priority, waitBudget, cancellationToken).ConfigureAwait(false);
+        if (acquisition.Lease is not { } lease)
+        {
+            var outcome = acquisition.Outcome == GateAcquisitionOutcome.QueueFull ? GateCallOutcome.QueueFull : GateCallOutcome.WaitBudgetExceeded;
+            return new GateCallResult<T>(outcome, default, acquisition.Waited, TimeSpan.Zero);
+        }
+
+        await using (lease.ConfigureAwait(false))
+        {
+            return await TimedCallAsync(call, callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>G9: reads the row and computes the view; never writes, so status pages cannot slow the gate.</summary>
+    public async Task<GateStatus> GetStatusAsync(string gate, CancellationToken cancellationToken)
+    {
+        var machine = Catalog.Machine(gate);
+        var json = await _store.ReadAsync(new EntityKey(EntityKind, gate), cancellationToken).ConfigureAwait(false);
+        return machine.Status(gate, GateStateJson.Deserialize(json, gate), Time.GetUtcNow());
+    }
+
+    /// <summary>Expires dead leases and waiters and grants on every configured gate (the sweep timer).</summary>
+    public async Task<IReadOnlyDictionary<string, SweepResult>> SweepAllAsync(CancellationToken cancellationToken)
+    {
+        var results = new Dictionary<string, SweepResult>(StringComparer.Ordinal);
+        foreach (var gate in Catalog.GateNames)
+        {
+            results[gate] = (await ApplyAsync(gate, (m, s, now) => m.Sweep(s, now), cancellationToken).ConfigureAwait(false)).Result;
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// The one way the gate's row changes: the operation runs on the stored state (possibly several
+    /// times, on conflicts); the effects of the run that was committed are then acted on.
+    /// </summary>
+    internal async Task<GateApplied<T>> ApplyAsync<T>(string gate, Func<GateMachine, GateState, DateTimeOffset, GateTransition<T>> operation, CancellationToken cancellationToken)
+    {
+        var machine = Catalog.Machine(gate);
+        GateTransition<T>? committed = null;
+        var update = await _store.UpdateAsync(
+            new EntityKey(EntityKind, gate),
+            current =>
+            {
+                var transition = operation(machine, GateStateJson.Deserialize(current, gate), Time.GetUtcNow());
+                committed = transition;
+                var json = GateStateJson.Serialize(transition.State);
+                return new EntityChange<T>(transition.Result, json == (current ?? EmptyStateJson) ? null : json);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        Observe(gate, committed!.Effects);
+        return new GateApplied<T>(update.Result, committed.State.Waiters.Length, update);
+    }
+
+    private async Task<GateAcquisition> WaitAsync(
+        string gate, string id, GatePriority priority, int position, Task<LeaseGranted> signal, long started, TimeSpan waitBudget, CancellationToken cancellationToken)
+    {
+        GateLog.Enqueued(_logger, gate, priority, position);
+        try
+        {
+            for (var polls = 0; ; polls++)
+            {
+                var remaining = waitBudget - Time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    await ApplyAsync(gate, (m, s, now) => m.Cancel(s, now, id), cancellationToken).ConfigureAwait(false);
+                    GateLog.WaitBudgetExceeded(_logger, gate, priority, Time.GetElapsedTime(started).TotalMilliseconds, position);
+                    return new GateAcquisition(GateAcquisitionOutcome.WaitBudgetExceeded, null, Time.GetElapsedTime(started));
+                }
+
+                var interval = NextPollInterval(position, polls);
+                if (await WakeOrDelayAsync(signal, interval < remaining ? interval : remaining, cancellationToken).ConfigureAwait(false) is { } woken)
+                {
+                    return Granted(gate, woken.Lease, started, woken.QueueLength);
+                }
+
+                var poll = await ApplyAsync(gate, (m, s, now) => m.Poll(s, now, id), cancellationToken).ConfigureAwait(false);
+                switch (poll.Result.Outcome)
+                {
+                    case PollOutcome.Granted:
+                        return Granted(gate, poll.Result.Lease!, started, poll.QueueLength);
+                    case PollOutcome.Waiting:
+                        position = poll.Result.Position;
+                        break;
+                    default:
+                        // Only if our polls failed for a whole waiter TTL (a storage outage, a long pause):
+                        // the ticket was dropped as dead (G7). Queue again rather than fail the caller.
+                        GateLog.TicketVanished(_logger, gate, Time.GetElapsedTime(started).TotalMilliseconds);
+                        var again = await ApplyAsync(gate, (m, s, now) => m.Acquire(s, now, id, Options.Owner, priority), cancellationToken).ConfigureAwait(false);
+                        if (again.Result.Outcome == AcquireOutcome.Granted)
+                        {
+                            return Granted(gate, again.Result.Lease!, started, again.QueueLength);
+                        }
+
+                        position = again.Result.Position;
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up: withdraw the ticket so it is never granted to nobody.
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10), Time);
+            await ApplyAsync(gate, (m, s, now) => m.Cancel(s, now, id), cleanup.Token).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Short and growing, and the next in line never slower than <see cref="GateClientOptions.FrontPollMax"/>:
+    /// fast handoff for the one who is about to be served, little read load from the rest.
+    /// </summary>
+    internal TimeSpan NextPollInterval(int position, int polls)
+    {
+        var grown = Options.FirstPoll * Math.Pow(1.5, Math.Min(polls, 30));
+        var cap = position == 0 ? Options.FrontPollMax : Options.FrontPollMax * (1 + position);
+        if (cap > Options.PollMax)
+        {
+            cap = Options.PollMax;
+        }
+
+        return grown < cap ? grown : cap;
+    }
+
+    private async Task<LeaseGranted?> WakeOrDelayAsync(Task<LeaseGranted> signal, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (!signal.IsCompleted)
+        {
+            using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(signal, Task.Delay(delay, Time, stopDelay.Token)).ConfigureAwait(false);
+            await stopDelay.CancelAsync().ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return signal.IsCompletedSuccessfully ? signal.Result : null;
+    }
+
+    private GateAcquisition Granted(string gate, GateHolder holder, long started, int queueLength)
+    {
+        var waited = Time.GetElapsedTime(started);
+        GateLog.Dispatched(_logger, gate, holder.Priority, waited.TotalMilliseconds, queueLength, holder.FencingToken);
+        if (holder.Priority == GatePriority.Background && waited > GatePolicy.StarvationWarning)
+        {
+            GateLog.Starving(_logger, gate, holder.Priority, waited.TotalMilliseconds, queueLength);
+        }
+
+        var lease = new GateLease(this, gate, holder, waited);
+        lease.StartRenewing();
+        return new GateAcquisition(GateAcquisitionOutcome.Granted, lease, waited);
+    }
+
+    private async Task<GateCallResult<T>> TimedCallAsync<T>(
+        Func<CancellationToken, Task<T>> call, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
+    {
+        var leaseLost = lease?.LostToken ?? CancellationToken.None;
+        using var timeout = new CancellationTokenSource(callTimeout, Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, leaseLost);
+        var started = Time.GetTimestamp();
+        try
+        {
+            // WaitAsync: a call that ignores its token is still abandoned on time.
+            var value = await call(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+            return new GateCallResult<T>(GateCallOutcome.Completed, value, waited, Time.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && linked.IsCancellationRequested)
+        {
+            var outcome = leaseLost.IsCancellationRequested ? GateCallOutcome.LeaseLost : GateCallOutcome.TimedOut;
+            return new GateCallResult<T>(outcome, default, waited, Time.GetElapsedTime(started));
+        }
+    }
+
+    private void Observe(string gate, IEnumerable<GateEffect> effects)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case LeaseGranted granted:
+                    _signals.Granted(gate, granted);
+                    break;
+                case LeaseExpired expired:
+                    GateLog.LeaseExpired(_logger, gate, expired.Lease.Owner, expired.Lease.FencingToken);
+                    break;
+                case WaiterDropped dropped:
+                    GateLog.WaiterDropped(_logger, gate, dropped.Waiter.Owner, (Time.GetUtcNow() - dropped.Waiter.EnqueuedAt).TotalMilliseconds);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace DocServer.Core.Gates;
+
+/// <summary>How this process waits at gates.</summary>
+public sealed record GateClientOptions
+{
+    /// <summary>Shows in status pages and logs; one per app instance.</summary>
+    public string Owner { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>The first poll after queueing comes this soon: the holder may be about to release.</summary>
+    public TimeSpan FirstPoll { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// The next waiter in line never polls slower than this, so the MLX host sits idle at most this
+    /// long between one holder's release and the next one noticing its grant.
+    /// </summary>
+    public TimeSpan FrontPollMax { get; init; } = TimeSpan.FromMilliseconds(40);
+
+    /// <summary>Waiters further back poll slower, up to this, to keep read load on the row low.</summary>
+    public TimeSpan PollMax { get; init; } = TimeSpan.FromSeconds(1);
+}
