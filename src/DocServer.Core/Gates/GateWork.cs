@@ -142,7 +142,7 @@ internal sealed class GateWork
             if (otherKey.CompareTo(key) < 0)
             {
                 position++;
-                if (otherKey.Priority < key.Priority)
+                if (otherKey.Rank < key.Rank)
                 {
                     byPriority++;
                 }
@@ -152,6 +152,7 @@ internal sealed class GateWork
         return (position, byPriority);
     }
 
-    private (int Priority, long Sequence) DispatchKey(GateWaiter w) =>
-        ((int)w.EffectivePriorityAt(Now, _policy), w.Sequence);
+    /// <summary>G4 then G5: foreground before background, then first come, first served.</summary>
+    private (int Rank, long Sequence) DispatchKey(GateWaiter w) =>
+        (w.EffectivePriorityAt(Now, _policy) == GatePriority.Foreground ? 0 : 1, w.Sequence);
 }
