@@ -1,0 +1,254 @@
+using DocServer.Core.Gates;
+using DocServer.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace DocServer.Core.Tests.Gates;
+
+public sealed class GateClientTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task G1_UnknownGate_IsAnErrorNamingTheConfiguredGates()
+    {
+        var bed = new GateTestBed();
+
+        var error = await Assert.ThrowsAsync<UnknownGateException>(() => bed.Client().AcquireAsync("macmini2", GatePriority.Foreground, Long, CancellationToken.None));
+
+        Assert.Contains("macmini2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Configured gates: cloud, macmini", error.Message, StringComparison.Ordinal);
+        Assert.Null(await bed.Rows.ReadAsync(new("gate", "macmini2"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task G1_TwoClientsOnOneStore_ShareOneGate()
+    {
+        var bed = new GateTestBed();
+        await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+
+        var other = await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, TimeSpan.FromMilliseconds(150), CancellationToken.None);
+
+        Assert.Equal(GateAcquisitionOutcome.WaitBudgetExceeded, other.Outcome);
+    }
+
+    [Fact]
+    public async Task G2_CallTimeout_StartsOnlyOnceTheLeaseIsGranted()
+    {
+        var bed = new GateTestBed();
+        var holder = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+        var callTimeout = TimeSpan.FromMilliseconds(300);
+
+        var waiting = bed.Client().RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, callTimeout, async ct =>
+        {
+            await Task.Delay(50, ct);
+            return "answer";
+        }, CancellationToken.None);
+        await Task.Delay(callTimeout * 2);
+        await holder.DisposeAsync();
+        var result = await waiting;
+
+        Assert.Equal(GateCallOutcome.Completed, result.Outcome);
+        Assert.Equal("answer", result.Value);
+        Assert.True(result.Waited > callTimeout, $"waited {result.Waited}, longer than the call timeout, and still completed");
+    }
+
+    [Fact]
+    public async Task G2_CallRunningPastItsTimeout_IsTimedOutAndReleasesTheGate()
+    {
+        var bed = new GateTestBed();
+        var client = bed.Client();
+
+        var result = await client.RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, TimeSpan.FromMilliseconds(100), async ct =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return 0;
+        }, CancellationToken.None);
+
+        Assert.Equal(GateCallOutcome.TimedOut, result.Outcome);
+        Assert.Empty((await bed.StateAsync()).Holders);
+    }
+
+    [Fact]
+    public async Task G2_WaitBudgetExceeded_IsAnOutcomeAndWithdrawsTheTicket()
+    {
+        var bed = new GateTestBed();
+        await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+        var started = 0;
+
+        var result = await bed.Client().RunAsync(GateTestBed.Gate, GatePriority.Foreground, TimeSpan.FromMilliseconds(150), Long, _ =>
+        {
+            started++;
+            return Task.FromResult(1);
+        }, CancellationToken.None);
+
+        Assert.Equal(GateCallOutcome.WaitBudgetExceeded, result.Outcome);
+        Assert.Equal(0, started);
+        Assert.Empty((await bed.StateAsync()).Waiters);
+        Assert.Equal(1, (await bed.StateAsync()).Counters.Cancellations);
+    }
+
+    [Fact]
+    public async Task Acquire_CallerCancels_ThrowsAndWithdrawsTheTicket()
+    {
+        var bed = new GateTestBed();
+        await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, cancel.Token));
+
+        Assert.Empty((await bed.StateAsync()).Waiters);
+    }
+
+    [Fact]
+    public async Task Acquire_WaiterInSameProcess_IsWokenByTheReleaseNotByPolling()
+    {
+        var bed = new GateTestBed();
+        // Polls so slow that only the in-process signal can deliver the grant within the test.
+        var client = bed.Client(new GateClientOptions { FirstPoll = TimeSpan.FromHours(1), FrontPollMax = TimeSpan.FromHours(1), PollMax = TimeSpan.FromHours(1) });
+        var holder = (await client.AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+        var waiter = client.AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, TimeSpan.FromHours(2), CancellationToken.None);
+        await GateTestBed.EventuallyAsync(async () => (await bed.StateAsync()).Waiters.Length == 1, "the waiter to queue");
+
+        await holder.DisposeAsync();
+        var granted = await waiter.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(granted.IsGranted);
+        await granted.Lease!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Dispose_ReleasesAndTheNextWaiterIsGranted()
+    {
+        var bed = new GateTestBed();
+        var holder = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+        var waiter = bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None);
+
+        await holder.DisposeAsync();
+        await holder.DisposeAsync();
+        await using var next = (await waiter).Lease!;
+
+        Assert.True(next.FencingToken > holder.FencingToken);
+        Assert.Equal(1, (await bed.StateAsync()).Counters.Releases);
+    }
+
+    [Fact]
+    public async Task Lease_RenewsItselfEveryThirdOfItsTtlWhileHeld()
+    {
+        var time = new ManualTimeProvider();
+        var bed = new GateTestBed(time: time);
+        var ttl = GatePolicy.Default.LeaseTtl;
+        await using var lease = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None)).Lease!;
+
+        for (var i = 1; i <= 6; i++)
+        {
+            time.Advance(ttl / 3);
+            var expected = time.GetUtcNow() + ttl;
+            await GateTestBed.EventuallyAsync(async () => (await bed.StateAsync()).Holders.Single().ExpiresAt == expected, $"renewal {i}");
+        }
+
+        Assert.False(lease.IsLost);
+        Assert.Equal(time.GetUtcNow() + ttl, lease.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Lease_RenewalFindingTheLeaseGone_FiresLostToken()
+    {
+        var time = new ManualTimeProvider();
+        var bed = new GateTestBed(time: time);
+        var lease = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None)).Lease!;
+
+        // Someone else takes it away (as an expiry seen by another instance would).
+        await bed.Client().ApplyAsync(GateTestBed.Gate, (m, s, now) => m.Cancel(s, now, lease.Id), CancellationToken.None);
+        time.Advance(GatePolicy.Default.LeaseTtl / 3);
+        await GateTestBed.EventuallyAsync(() => Task.FromResult(lease.IsLost), "the lease to be reported lost");
+
+        Assert.True(lease.LostToken.IsCancellationRequested);
+        await lease.DisposeAsync();
+
+        // The one release is the other instance's take-over; a lost lease is never released by its old holder.
+        Assert.Equal(1, (await bed.StateAsync()).Counters.Releases);
+    }
+
+    [Fact]
+    public async Task RunAsync_LeaseLostDuringTheCall_AbandonsTheCall()
+    {
+        var time = new ManualTimeProvider();
+        var bed = new GateTestBed(time: time);
+        var client = bed.Client();
+        var inCall = new TaskCompletionSource<string>();
+
+        var run = client.RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, TimeSpan.FromHours(1), async ct =>
+        {
+            inCall.SetResult((await bed.StateAsync()).Holders.Single().Id);
+            await Task.Delay(Timeout.Infinite, ct);
+            return 0;
+        }, CancellationToken.None);
+        var leaseId = await inCall.Task;
+        await bed.Client().ApplyAsync(GateTestBed.Gate, (m, s, now) => m.Cancel(s, now, leaseId), CancellationToken.None);
+        time.Advance(GatePolicy.Default.LeaseTtl / 3);
+
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(GateCallOutcome.LeaseLost, result.Outcome);
+    }
+
+    [Fact]
+    public async Task G8_BackgroundWaiterGrantedAfterFiveMinutes_LogsStarvationWithWaitMs()
+    {
+        var time = new ManualTimeProvider();
+        var bed = new GateTestBed(new GatePolicy { LeaseTtl = TimeSpan.FromMinutes(10), WaiterTtl = TimeSpan.FromMinutes(20) }, time);
+        var logger = new RecordingLogger<GateClient>();
+        var client = bed.Client(logger: logger);
+        var holder = (await client.AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None)).Lease!;
+        var waiter = client.AcquireAsync(GateTestBed.Gate, GatePriority.Background, TimeSpan.FromHours(1), CancellationToken.None);
+        await GateTestBed.EventuallyAsync(async () => (await bed.StateAsync()).Waiters.Length == 1, "the waiter to queue");
+
+        time.Advance(TimeSpan.FromMinutes(6));
+        await holder.DisposeAsync();
+        await using var lease = (await waiter.WaitAsync(TimeSpan.FromSeconds(10))).Lease!;
+
+        var warning = Assert.Single(logger.Entries, e => e.EventId == 101);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("wait_ms=360000", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(logger.Entries, e => e.EventId == 100 && e.Message.Contains("wait_ms=360000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task G9_Status_ReadsWithoutWriting()
+    {
+        var bed = new GateTestBed();
+        await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+        var before = await bed.Rows.ReadAsync(new("gate", GateTestBed.Gate), CancellationToken.None);
+
+        var status = await bed.Client().GetStatusAsync(GateTestBed.Gate, CancellationToken.None);
+
+        Assert.Equal(1, status.Inflight);
+        Assert.Equal(GatePriority.Background, status.Holders.Single().Priority);
+        Assert.Equal(before, await bed.Rows.ReadAsync(new("gate", GateTestBed.Gate), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task G10_UngatedFallbackEndpoint_RunsWhileTheGateIsHeldAndTouchesNoRow()
+    {
+        var bed = new GateTestBed();
+        await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None)).Lease!;
+
+        var result = await bed.Client().RunAsync(GateTestBed.Ungated, GatePriority.Foreground, TimeSpan.Zero, Long, _ => Task.FromResult("cloud answer"), CancellationToken.None);
+
+        Assert.Equal(GateCallOutcome.Completed, result.Outcome);
+        Assert.Equal("cloud answer", result.Value);
+        Assert.Null(await bed.Rows.ReadAsync(new("gate", GateTestBed.Ungated), CancellationToken.None));
+    }
+
+    [Fact]
+    public void PollInterval_GrowsAndTheNextInLineNeverPollsSlowerThanFrontMax()
+    {
+        var client = new GateTestBed().Client();
+        var options = client.Options;
+
+        Assert.Equal(options.FirstPoll, client.NextPollInterval(0, 0));
+        Assert.True(client.NextPollInterval(0, 1) > client.NextPollInterval(0, 0));
+        Assert.Equal(options.FrontPollMax, client.NextPollInterval(0, 50));
+        Assert.Equal(options.PollMax, client.NextPollInterval(100, 50));
+        Assert.True(client.NextPollInterval(3, 50) > client.NextPollInterval(1, 50));
+    }
+}

@@ -1,0 +1,44 @@
+using DocServer.Core.Gates;
+using DocServer.Storage.Entities;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DocServer.Core.Tests.Gates;
+
+/// <summary>
+/// One in-memory "storage account" shared by any number of gate clients, each with its own entity
+/// store (its own cache), as separate app instances would have.
+/// </summary>
+internal sealed class GateTestBed(GatePolicy? policy = null, TimeProvider? time = null)
+{
+    public const string Gate = "macmini";
+    public const string Ungated = "cloud";
+
+    public InMemoryEntityRowStore Rows { get; } = new();
+
+    public TimeProvider Time { get; } = time ?? TimeProvider.System;
+
+    public GateCatalog Catalog { get; } = new(new Dictionary<string, GatePolicy> { [Gate] = policy ?? GatePolicy.Default }, [Ungated]);
+
+    public GateClient Client(GateClientOptions? options = null, ILogger<GateClient>? logger = null) =>
+        new(new EntityStore(Rows, Time), Catalog, Time, logger ?? NullLogger<GateClient>.Instance, options);
+
+    public async Task<GateState> StateAsync() =>
+        GateStateJson.Deserialize((await Rows.ReadAsync(new(GateClient.EntityKind, Gate), CancellationToken.None))?.Data, Gate);
+
+    /// <summary>Waits (in real time) for background work driven by a hand-moved clock to catch up.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        Assert.Fail($"Timed out waiting for: {what}");
+    }
+}
