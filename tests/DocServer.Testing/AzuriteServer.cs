@@ -69,7 +69,7 @@ public sealed class AzuriteServer
         {
             ArgumentList =
             {
-                "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--location", folder,
+                "--silent", "--inMemoryPersistence", "--skipApiVersionCheck",
                 "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
                 "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
                 "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
@@ -77,6 +77,7 @@ public sealed class AzuriteServer
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = folder,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process, folder);
