@@ -33,6 +33,9 @@ public sealed class GateLease : IAsyncDisposable
 
     public GatePriority Priority => _holder.Priority;
 
+    /// <summary>When the request joined the queue (equal to <see cref="GrantedAt"/> if it never queued).</summary>
+    public DateTimeOffset EnqueuedAt => _holder.EnqueuedAt;
+
     public DateTimeOffset GrantedAt => _holder.GrantedAt;
 
     public DateTimeOffset ExpiresAt => Volatile.Read(ref _holder).ExpiresAt;
