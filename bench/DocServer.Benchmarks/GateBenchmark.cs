@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using DocServer.Core.Gates;
+
+namespace DocServer.Benchmarks;
+
+/// <summary>
+/// The gate's numbers for issue #2, in-memory and Azurite side by side: uncontended latency, storage
+/// round trips, handoff gap across instances, throughput and conflicts with 50 contenders.
+/// </summary>
+internal static class GateBenchmark
+{
+    private const int Uncontended = 300;
+    private const int HandoffContenders = 30;
+    private const int ThroughputContenders = 50;
+    private static readonly TimeSpan Hold = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan ThroughputWindow = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync()
+    {
+        var backends = new[] { GateBackend.InMemory(), await GateBackend.AzuriteAsync().ConfigureAwait(false) };
+        var rows = new List<(string Metric, string Target, string[] Values)>();
+        var results = new List<Dictionary<string, double>>();
+        foreach (var backend in backends)
+        {
+            await Console.Error.WriteLineAsync($"measuring {backend.Name} ...").ConfigureAwait(false);
+            results.Add(await MeasureAsync(backend).ConfigureAwait(false));
+        }
+
+        string[] Row(string key, string format) => [.. results.Select(r => r[key].ToString(format, CultureInfo.InvariantCulture))];
+        rows.Add(("acquire+release p50 (ms), uncontended", "", Row("p50", "F2")));
+        rows.Add(("acquire+release p95 (ms), uncontended", "", Row("p95", "F2")));
+        rows.Add(("storage round trips per acquire+release", "<= 4", Row("trips", "F2")));
+        rows.Add(("handoff gap p50 (ms), across instances", "<= 50 (azurite)", Row("gap50", "F1")));
+        rows.Add(("handoff gap p95 (ms), across instances", "", Row("gap95", "F1")));
+        rows.Add(("  handoffs measured across instances", "", Row("gapCount", "F0")));
+        rows.Add(("handoff gap p50 (ms), same instance (signal)", "", Row("gapSame50", "F1")));
+        rows.Add(($"gate operations / s, {ThroughputContenders} contenders", "", Row("opsps", "F0")));
+        rows.Add(($"leases granted / s, {ThroughputContenders} contenders", "", Row("leasesps", "F0")));
+        rows.Add(("412 retries per operation", "", Row("conflicts", "F3")));
+
+        Print(["metric", "target", .. backends.Select(b => b.Name)], rows.Select(r => (string[])[r.Metric, r.Target, .. r.Values]).ToList());
+        return 0;
+    }
+
+    private static async Task<Dictionary<string, double>> MeasureAsync(GateBackend backend)
+    {
+        var result = new Dictionary<string, double>();
+
+        // 1. Uncontended: one instance, acquire then release, again and again.
+        var (solo, soloStore) = backend.Instance("solo");
+        await Pair(solo).ConfigureAwait(false);
+        soloStore.Reset();
+        var latencies = new List<double>();
+        for (var i = 0; i < Uncontended; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Pair(solo).ConfigureAwait(false);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        result["p50"] = Percentile(latencies, 50);
+        result["p95"] = Percentile(latencies, 95);
+        result["trips"] = (double)soloStore.RoundTrips / Uncontended;
+
+        // 2. Handoff: contenders on three instances each hold for 20 ms; gap = release call -> next holder has its lease.
+        //    A blocker holds the gate until all of them are queued, so every gap measured is a real handoff.
+        var instances = Enumerable.Range(1, 3).Select(i => backend.Instance($"instance-{i}").Client).ToList();
+        var (blockerClient, _) = backend.Instance("blocker");
+        var blocker = (await blockerClient.AcquireAsync(GateBackend.Gate, GatePriority.Foreground, TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false)).Lease!;
+        var grants = new ConcurrentDictionary<long, (int Instance, long GrantedSeen, long ReleaseStarted)>();
+        var contending = Enumerable.Range(0, HandoffContenders).Select(i => Task.Run(async () =>
+        {
+            // Priority independent of instance (every 4th), so foreground runs are not all in one process.
+            var priority = i % 4 == 0 ? GatePriority.Foreground : GatePriority.Background;
+            var acquisition = await instances[i % 3].AcquireAsync(GateBackend.Gate, priority, TimeSpan.FromMinutes(5), CancellationToken.None).ConfigureAwait(false);
+            var seen = Stopwatch.GetTimestamp();
+            await using var lease = acquisition.Lease!;
+            await Task.Delay(Hold).ConfigureAwait(false);
+            grants[lease.FencingToken] = (i % 3, seen, Stopwatch.GetTimestamp());
+        })).ToList();
+        while ((await blockerClient.GetStatusAsync(GateBackend.Gate, CancellationToken.None).ConfigureAwait(false)) is var status
+               && status.WaitingForeground + status.WaitingBackground < HandoffContenders)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        grants[blocker.FencingToken] = (-1, 0, Stopwatch.GetTimestamp());
+        await blocker.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(contending).ConfigureAwait(false);
+        var ordered = grants.OrderBy(g => g.Key).Select(g => g.Value).ToList();
+        var handoffs = ordered.Zip(ordered.Skip(1), (previous, next) =>
+            (Across: previous.Instance != next.Instance, Ms: Stopwatch.GetElapsedTime(previous.ReleaseStarted, next.GrantedSeen).TotalMilliseconds)).ToList();
+        var across = handoffs.Where(h => h.Across).Select(h => h.Ms).ToList();
+        var within = handoffs.Where(h => !h.Across).Select(h => h.Ms).ToList();
+        result["gap50"] = Percentile(across, 50);
+        result["gap95"] = Percentile(across, 95);
+        result["gapSame50"] = within.Count == 0 ? double.NaN : Percentile(within, 50);
+        result["gapCount"] = across.Count;
+
+        // 3. Throughput: 50 contenders acquire and release as fast as they can for a fixed window.
+        var contenders = Enumerable.Range(1, 3).Select(i => backend.Instance($"busy-{i}")).ToList();
+        using var window = new CancellationTokenSource(ThroughputWindow);
+        var leases = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, ThroughputContenders).Select(i => Task.Run(async () =>
+        {
+            var (client, _) = contenders[i % 3];
+            while (!window.IsCancellationRequested)
+            {
+                var acquisition = await client.AcquireAsync(GateBackend.Gate, GatePriority.Background, TimeSpan.FromMinutes(5), CancellationToken.None).ConfigureAwait(false);
+                await acquisition.Lease!.DisposeAsync().ConfigureAwait(false);
+                Interlocked.Increment(ref leases);
+            }
+        }))).ConfigureAwait(false);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var operations = contenders.Sum(c => c.Store.Operations);
+        result["opsps"] = operations / seconds;
+        result["leasesps"] = leases / seconds;
+        result["conflicts"] = (double)contenders.Sum(c => c.Store.Conflicts) / operations;
+        return result;
+    }
+
+    private static async Task Pair(GateClient client)
+    {
+        var acquisition = await client.AcquireAsync(GateBackend.Gate, GatePriority.Foreground, TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+        await acquisition.Lease!.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static double Percentile(List<double> values, int percentile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private static void Print(string[] header, List<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        string Line(string[] cells) => string.Join(" | ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])));
+        Console.WriteLine(Line(header));
+        Console.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
+        foreach (var row in rows)
+        {
+            Console.WriteLine(Line(row));
+        }
+    }
+}
