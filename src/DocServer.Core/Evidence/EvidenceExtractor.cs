@@ -1,0 +1,124 @@
+using DocServer.Core.Gates;
+using DocServer.Core.Llm;
+using DocServer.Core.Prompts;
+using DocServer.Core.Text;
+using Microsoft.Extensions.Logging;
+
+namespace DocServer.Core.Evidence;
+
+/// <summary>
+/// Evidence extraction (the seed's EV-A): rule filter, exactly one batched model call through the
+/// endpoint's gate, then validation, grounding, normalisation, supplement and ordering; every failure
+/// falls back to query-centred rule spans with a reason, never to an error for the user.
+/// </summary>
+public sealed class EvidenceExtractor(
+    GateClient gates, ILanguageModel model, PromptTemplate? prompt, EvidenceOptions options, TimeProvider time, ILogger<EvidenceExtractor> logger)
+{
+    public const string QueryPlaceholder = "query";
+    public const string CandidatesPlaceholder = "numbered_candidates";
+
+    private const int LoggedQueryChars = 80;
+
+    private readonly EvidenceRules _rules = new(options);
+
+    public async Task<EvidenceResult> ExtractAsync(string query, IReadOnlyList<SearchResult> results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(results);
+        var loggedQuery = query.Length > LoggedQueryChars ? query[..LoggedQueryChars] : query;
+        if (results.Count == 0)
+        {
+            return Skip(EvidenceSkipReasons.EmptyRetrieval, loggedQuery, 0);
+        }
+
+        var tokens = QueryTokens.Of(query);
+        var candidates = _rules.SelectCandidates(results, tokens);
+        if (candidates.Count == 0)
+        {
+            return Skip(EvidenceSkipReasons.AllLowRerank, loggedQuery, results.Count);
+        }
+
+        var unanchored = candidates.Count(c => !c.Anchored);
+        if (options.FastPathThreshold is { } threshold && (results[0].RerankScore ?? 0) >= threshold)
+        {
+            // E3 judges the reranker's raw score: display scores are rescaled and drift.
+            return Fallback(EvidenceSkipReasons.FastPath, loggedQuery, candidates, results, tokens, unanchored, 0, 0, $"top_rerank={results[0].RerankScore:F2}");
+        }
+
+        if (prompt is null)
+        {
+            return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, 0, 0, "evidence prompt not loaded");
+        }
+
+        var rendered = prompt.Render(new Dictionary<string, string>
+        {
+            [QueryPlaceholder] = query,
+            [CandidatesPlaceholder] = EvidenceRules.NumberedCandidates(candidates),
+        });
+
+        // E6: one batched call, through the gate (G1), its timeout counted from the grant (G2).
+        GateCallResult<string> call;
+        var started = time.GetTimestamp();
+        try
+        {
+            call = await gates.RunAsync(
+                model.Endpoint,
+                GatePriority.Foreground,
+                options.GateWaitBudget,
+                options.LlmTimeout,
+                ct => model.CompleteAsync(new LanguageModelRequest(rendered, options.MaxReplyTokens), ct),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // E7: any failure of the call itself is a fallback for the user, and a warning for us.
+            return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, 0, time.GetElapsedTime(started).TotalMilliseconds, $"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        var waitMs = call.Waited.TotalMilliseconds;
+        var llmMs = call.CallElapsed.TotalMilliseconds;
+        switch (call.Outcome)
+        {
+            case GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull:
+                return Fallback(EvidenceSkipReasons.GateWaitBudget, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString());
+            case GateCallOutcome.TimedOut:
+                return Fallback(EvidenceSkipReasons.LlmTimeout, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"timeout={options.LlmTimeout.TotalSeconds:F0}s");
+            case GateCallOutcome.LeaseLost:
+                return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, "gate lease lost during the call");
+            default:
+                break;
+        }
+
+        if (EvidenceReplyParser.TryParse(call.Value) is not { } reply)
+        {
+            var raw = call.Value ?? string.Empty;
+            return Fallback(EvidenceSkipReasons.ParseFailed, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"raw={(raw.Length > 200 ? raw[..200] : raw)}");
+        }
+
+        var (kept, used, exact, snapped, dropped, expanded) = _rules.AcceptModelItems(reply, candidates, tokens);
+        if (kept.Count == 0)
+        {
+            return Fallback(EvidenceSkipReasons.AllLlmRejected, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"items={reply.Count} dropped_ungrounded={dropped}");
+        }
+
+        var supplement = _rules.Supplement(kept, candidates, tokens, used);
+        var reason = supplement.Count > 0 ? EvidenceSkipReasons.SparseSupplemented : null;
+        var items = EvidenceRules.Order(kept.Concat(supplement), results);
+        EvidenceLog.Accepted(logger, reason, loggedQuery, candidates.Count, items.Count, exact, snapped, dropped, supplement.Count, expanded, waitMs, llmMs);
+        return new EvidenceResult(items, reason, new EvidenceStats(candidates.Count, items.Count, expanded, exact, snapped, dropped, supplement.Count, unanchored, waitMs, llmMs));
+    }
+
+    private EvidenceResult Skip(string reason, string loggedQuery, int results)
+    {
+        EvidenceLog.Skipped(logger, reason, loggedQuery, results);
+        return new EvidenceResult([], reason, EvidenceStats.Empty);
+    }
+
+    private EvidenceResult Fallback(
+        string reason, string loggedQuery, IReadOnlyList<EvidenceCandidate> candidates, IReadOnlyList<SearchResult> results, QueryTokens tokens, int unanchored, double waitMs, double llmMs, string detail)
+    {
+        var items = EvidenceRules.Order(_rules.RuleOnly(candidates, tokens), results);
+        EvidenceLog.Fallback(logger, reason, loggedQuery, candidates.Count, items.Count, unanchored, waitMs, llmMs, detail);
+        return new EvidenceResult(items, reason, EvidenceStats.Empty with { Candidates = candidates.Count, Kept = items.Count, UnanchoredWindows = unanchored, GateWaitMs = waitMs, LlmMs = llmMs });
+    }
+}

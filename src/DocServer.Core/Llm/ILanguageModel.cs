@@ -1,0 +1,15 @@
+namespace DocServer.Core.Llm;
+
+/// <summary>
+/// A chat model behind one endpoint. <see cref="Endpoint"/> names the endpoint and so its gate (G1):
+/// callers run <see cref="CompleteAsync"/> only inside that gate's lease.
+/// </summary>
+public interface ILanguageModel
+{
+    string Endpoint { get; }
+
+    Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>One prompt, answered in one call. Temperature 0: extraction wants the same answer every time.</summary>
+public sealed record LanguageModelRequest(string Prompt, int MaxTokens, double Temperature = 0, string? System = null);

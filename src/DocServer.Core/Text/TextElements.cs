@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace DocServer.Core.Text;
+
+/// <summary>
+/// Grapheme boundaries (user-perceived characters), so cutting text never splits a surrogate pair, a
+/// base letter from its combining marks, decomposed Hangul jamo, or an emoji sequence. Segmentation
+/// starts from a nearby position known to be a boundary (just before a space), not from the text start.
+/// </summary>
+public static class TextElements
+{
+    private const int AnchorSearch = 128;
+
+    public static bool IsBoundary(string text, int index)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (index <= 0 || index >= text.Length)
+        {
+            return true;
+        }
+
+        var position = Anchor(text, index);
+        while (position < index)
+        {
+            position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
+        }
+
+        return position == index;
+    }
+
+    /// <summary>The largest boundary at or before <paramref name="index"/>.</summary>
+    public static int Floor(string text, int index)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        index = Math.Clamp(index, 0, text.Length);
+        var position = Anchor(text, index);
+        var last = position;
+        while (position < index)
+        {
+            last = position;
+            position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
+        }
+
+        return position == index ? index : last;
+    }
+
+    /// <summary>The smallest boundary at or after <paramref name="index"/>.</summary>
+    public static int Ceiling(string text, int index)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        index = Math.Clamp(index, 0, text.Length);
+        var position = Anchor(text, index);
+        while (position < index)
+        {
+            position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
+        }
+
+        return position;
+    }
+
+    /// <summary>
+    /// A boundary at or before <paramref name="index"/>: the position of a whitespace character (nothing
+    /// but CR or a rare prepend mark can join onto a following space), or the start of the text.
+    /// </summary>
+    private static int Anchor(string text, int index)
+    {
+        var stop = Math.Max(0, index - AnchorSearch);
+        for (var i = Math.Min(index, text.Length - 1); i > stop; i--)
+        {
+            if ((text[i] == ' ' || text[i] == '\n' || text[i] == '\t') && text[i - 1] != '\r')
+            {
+                return i;
+            }
+        }
+
+        return stop == 0 ? 0 : FromStart(text, stop);
+    }
+
+    private static int FromStart(string text, int index)
+    {
+        var position = 0;
+        var last = 0;
+        while (position < index)
+        {
+            last = position;
+            position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
+        }
+
+        return position == index ? index : last;
+    }
+}

@@ -1,0 +1,48 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using DocServer.Core.Llm;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace DocServer.Llm.Mlx;
+
+/// <summary>
+/// Chat completions against an MLX host with the OpenAI client (mlx_lm.server implements the same
+/// protocol). Callers run it only inside the endpoint's gate lease; the token they pass is cancelled
+/// when the call times out or the lease is lost, which aborts the HTTP request.
+/// </summary>
+public sealed class MlxLanguageModel : ILanguageModel
+{
+    private readonly ChatClient _client;
+
+    public MlxLanguageModel(MlxEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        endpoint.Validate();
+        Endpoint = endpoint.Name;
+        _client = new ChatClient(
+            endpoint.Model,
+            new ApiKeyCredential(endpoint.ApiKey ?? "no-key"),
+            new OpenAIClientOptions
+            {
+                Endpoint = endpoint.Url,
+                NetworkTimeout = endpoint.NetworkTimeout,
+                // No client retries: a retry would run inside the same lease and timeout budget, and a
+                // failed call already has its fallback (E7). The gate, not the client, decides what runs.
+                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            });
+    }
+
+    public string Endpoint { get; }
+
+    public async Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        List<ChatMessage> messages = request.System is null
+            ? [new UserChatMessage(request.Prompt)]
+            : [new SystemChatMessage(request.System), new UserChatMessage(request.Prompt)];
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = request.MaxTokens, Temperature = (float)request.Temperature };
+        ChatCompletion completion = await _client.CompleteChatAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        return string.Concat(completion.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text));
+    }
+}

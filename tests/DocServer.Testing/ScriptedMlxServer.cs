@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace DocServer.Testing;
+
+/// <summary>
+/// An OpenAI-compatible chat server on 127.0.0.1 that behaves like one MLX host: it does one inference
+/// at a time, and a request arriving while another is in progress is answered 503 and counted as a
+/// violation, so tests see the failure the gate exists to prevent. Replies are scripted per request.
+/// </summary>
+public sealed class ScriptedMlxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<MlxReply> _script = new();
+    private readonly ConcurrentQueue<MlxRequest> _requests = new();
+    private Func<string, MlxReply> _fallback = _ => MlxReply.Status(500, "{\"error\":\"no scripted reply left\"}");
+    private int _inFlight;
+    private int _violations;
+    private int _mostAtOnce;
+
+    private ScriptedMlxServer(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public int Violations => Volatile.Read(ref _violations);
+
+    public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+    public IReadOnlyList<MlxRequest> Requests => [.. _requests];
+
+    public static async Task<ScriptedMlxServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new ScriptedMlxServer(app);
+        app.MapPost("/v1/chat/completions", server.HandleAsync);
+        await app.StartAsync();
+        server.BaseUrl = new Uri(app.Urls.Single() + "/v1/");
+        return server;
+    }
+
+    /// <summary>An http URL on which nothing listens: connecting is refused.</summary>
+    public static Uri RefusedUrl()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/v1/");
+    }
+
+    /// <summary>Replies in order, one per request; when the script runs out, <see cref="ReplyWith"/> decides.</summary>
+    public void Enqueue(params MlxReply[] replies)
+    {
+        ArgumentNullException.ThrowIfNull(replies);
+        foreach (var reply in replies)
+        {
+            _script.Enqueue(reply);
+        }
+    }
+
+    public void ReplyWith(Func<string, MlxReply> reply) => _fallback = reply;
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var atOnce = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            InterlockedMax(ref _mostAtOnce, atOnce);
+            if (atOnce > 1)
+            {
+                Interlocked.Increment(ref _violations);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsync("{\"error\":\"single inference violated: another request is in progress\"}", context.RequestAborted);
+                return;
+            }
+
+            var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            var prompt = body?["messages"]?.AsArray().LastOrDefault()?["content"]?.GetValue<string>() ?? string.Empty;
+            _requests.Enqueue(new MlxRequest(prompt, body?["model"]?.GetValue<string>(), body?["max_completion_tokens"]?.GetValue<int>() ?? body?["max_tokens"]?.GetValue<int>()));
+            var reply = _script.TryDequeue(out var next) ? next : _fallback(prompt);
+            await RespondAsync(context, reply);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up (its timeout, or its lease was lost); nothing to answer.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static async Task RespondAsync(HttpContext context, MlxReply reply)
+    {
+        switch (reply)
+        {
+            case MlxReply.TextReply text:
+                await Task.Delay(text.Latency, context.RequestAborted);
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(Completion(text.Content), context.RequestAborted);
+                break;
+            case MlxReply.StatusReply status:
+                context.Response.StatusCode = status.Code;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(status.Body, context.RequestAborted);
+                break;
+            default:
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                break;
+        }
+    }
+
+    private static string Completion(string content) => JsonSerializer.Serialize(new
+    {
+        id = "chatcmpl-scripted",
+        @object = "chat.completion",
+        created = 1_763_700_000,
+        model = "scripted",
+        choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content } } },
+        usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
+    });
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var current = Volatile.Read(ref target); value > current; current = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>What the server was asked: the last user message, the model name, the token limit.</summary>
+public sealed record MlxRequest(string Prompt, string? Model, int? MaxTokens);
