@@ -40,7 +40,7 @@ internal static class GateBenchmark
         rows.Add(($"leases granted / s, {ThroughputContenders} contenders", "", Row("leasesps", "F0")));
         rows.Add(("412 retries per operation", "", Row("conflicts", "F3")));
 
-        Print(["metric", "target", .. backends.Select(b => b.Name)], rows.Select(r => (string[])[r.Metric, r.Target, .. r.Values]).ToList());
+        Table.Print(["metric", "target", .. backends.Select(b => b.Name)], [.. rows.Select(r => (string[])[r.Metric, r.Target, .. r.Values])]);
         return 0;
     }
 
@@ -132,17 +132,5 @@ internal static class GateBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    private static void Print(string[] header, List<string[]> rows)
-    {
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        string Line(string[] cells) => string.Join(" | ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])));
-        Console.WriteLine(Line(header));
-        Console.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
-        foreach (var row in rows)
-        {
-            Console.WriteLine(Line(row));
-        }
     }
 }
