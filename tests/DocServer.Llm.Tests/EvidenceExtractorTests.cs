@@ -62,6 +62,7 @@ public sealed class EvidenceExtractorTests
     [Fact]
     public async Task E5_E6_OneBatchedCallThroughTheGate_SendsEachCandidatesQueryCentredWindow()
     {
+        // E5: the model sees windows, not chunks. E6: exactly one call, and it passed the gate.
         await using var bed = await ExtractionBed.StartAsync();
         bed.Server.Enqueue(MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.95))));
 
@@ -143,6 +144,7 @@ public sealed class EvidenceExtractorTests
     [Fact]
     public async Task E9_E11_ModelKeepsNothingUsable_IsAllLlmRejected()
     {
+        // E9 rejects every item (low relevance, unknown n, empty span); E11 then falls back to rules.
         await using var bed = await ExtractionBed.StartAsync();
         bed.Server.Enqueue(MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.EnglishNoticeSentence, 0.3), (7, EvidenceFixtures.EnglishNoticeSentence, 0.9), (2, "", 0.9))));
 
@@ -170,6 +172,7 @@ public sealed class EvidenceExtractorTests
     [Fact]
     public async Task E13_E15_E18_ItemsAreOrderedCarryTheirWindowAndAreExactSubstringsOfTheirChunks()
     {
+        // E13 order by document then relevance; E15 the full window travels with each item; E18 offsets.
         await using var bed = await ExtractionBed.StartAsync();
         bed.Server.Enqueue(MlxReply.Text(ExtractionBed.Reply(
             (3, "휴가 신청 절차를 따르지 아니하고 무단으로 결근한 직원에 대하여는 징계위원회의 의결을 거쳐 견책, 감봉, 정직의 징계를 할 수 있다.", 0.7),
