@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using DocServer.Storage.Auth;
 
 namespace DocServer.Storage.Tables;
@@ -17,8 +16,7 @@ public sealed class TableClient
     private const string JsonNoMetadata = "application/json;odata=nometadata";
     private const string JsonMinimalMetadata = "application/json;odata=minimalmetadata";
 
-    private readonly HttpPipeline _pipeline;
-    private readonly Uri _endpoint;
+    private readonly StorageRestClient _rest;
 
     public TableClient(StorageAccount account, string tableName, StorageClientOptions? options = null, TimeProvider? time = null)
     {
@@ -29,8 +27,7 @@ public sealed class TableClient
         }
 
         Name = tableName;
-        _endpoint = account.TableEndpoint;
-        _pipeline = StoragePipeline.Build(account, StorageService.Table, options, time);
+        _rest = new StorageRestClient(account, StorageService.Table, options, time);
     }
 
     public string Name { get; }
@@ -177,21 +174,10 @@ public sealed class TableClient
 
     private HttpMessage Message(RequestMethod method, string path, IEnumerable<(string Name, string Value)>? query, string accept)
     {
-        var message = _pipeline.CreateMessage();
-        var request = message.Request;
-        request.Method = method;
-        var uri = new RequestUriBuilder();
-        uri.Reset(_endpoint);
-        uri.AppendPath(path, escape: false);
-        foreach (var (name, value) in query ?? [])
-        {
-            uri.AppendQuery(name, value, escapeValue: true);
-        }
-
-        request.Uri = uri;
-        request.Headers.SetValue("Accept", accept);
-        request.Headers.SetValue("DataServiceVersion", "3.0");
-        request.Headers.SetValue("MaxDataServiceVersion", "3.0;NetFx");
+        var message = _rest.Message(method, path, query);
+        message.Request.Headers.SetValue("Accept", accept);
+        message.Request.Headers.SetValue("DataServiceVersion", "3.0");
+        message.Request.Headers.SetValue("MaxDataServiceVersion", "3.0;NetFx");
         return message;
     }
 
@@ -201,11 +187,7 @@ public sealed class TableClient
         message.Request.Headers.SetValue("Content-Type", "application/json");
     }
 
-    private async Task<Response> SendAsync(HttpMessage message, CancellationToken cancellationToken)
-    {
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return message.Response;
-    }
+    private Task<Response> SendAsync(HttpMessage message, CancellationToken cancellationToken) => _rest.SendAsync(message, cancellationToken);
 
     private string EntityPath(string partitionKey, string rowKey) =>
         $"{Name}(PartitionKey='{TableKeys.InPath(TableKeys.Validate(partitionKey, nameof(partitionKey)))}',RowKey='{TableKeys.InPath(TableKeys.Validate(rowKey, nameof(rowKey)))}')";
@@ -216,6 +198,5 @@ public sealed class TableClient
         TableKeys.Validate(entity.RowKey, nameof(entity.RowKey));
     }
 
-    private static string? ETagOf(Response response) =>
-        response.Headers.TryGetValue("ETag", out var etag) ? etag : null;
+    private static string? ETagOf(Response response) => StorageRestClient.Header(response, "ETag");
 }

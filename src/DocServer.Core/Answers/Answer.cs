@@ -1,0 +1,7 @@
+namespace DocServer.Core.Answers;
+
+/// <summary>
+/// The answer to a question. <see cref="Extractive"/>: built from the evidence spans because the model
+/// could not be used (<see cref="Reason"/> says why). <see cref="Found"/> false: no evidence at all.
+/// </summary>
+public sealed record Answer(string Text, IReadOnlyList<int> Citations, bool Found, bool Extractive, string? Reason, double GateWaitMs, double LlmMs);

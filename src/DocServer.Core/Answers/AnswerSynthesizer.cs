@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using DocServer.Core.Evidence;
+using DocServer.Core.Gates;
+using DocServer.Core.Llm;
+using DocServer.Core.Prompts;
+using Microsoft.Extensions.Logging;
+
+namespace DocServer.Core.Answers;
+
+/// <summary>
+/// Writes the answer from the evidence: one model call through the gate (FOREGROUND) with the spans
+/// numbered as the evidence is (the full windows never go to the model, E15); citations cleaned; and
+/// when the model cannot be used, an extractive answer quoting the spans, flagged as such. With no
+/// evidence it says the documents do not contain the answer, and never asks the model to guess.
+/// </summary>
+public sealed partial class AnswerSynthesizer(
+    GateClient gates, ILanguageModel model, PromptTemplate? prompt, SynthesisOptions options, TimeProvider time, ILogger<AnswerSynthesizer> logger)
+{
+    public const string QueryPlaceholder = "query";
+    public const string EvidencePlaceholder = "evidence";
+
+    public async Task<Answer> SynthesizeAsync(string query, IReadOnlyList<EvidenceItem> evidence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(evidence);
+        if (evidence.Count == 0)
+        {
+            return new Answer(NotFound(query), [], Found: false, Extractive: false, "no_evidence", 0, 0);
+        }
+
+        if (prompt is null)
+        {
+            return ExtractiveAnswer(query, evidence, "synthesis_prompt_missing", 0, 0);
+        }
+
+        var rendered = prompt.Render(new Dictionary<string, string>
+        {
+            [QueryPlaceholder] = query,
+            [EvidencePlaceholder] = string.Join('\n', evidence.Select(e => $"[{e.N}] {e.Span}")),
+        });
+        var started = time.GetTimestamp();
+        GateCallResult<string> call;
+        try
+        {
+            call = await gates.RunAsync(model.Endpoint, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
+                ct => model.CompleteAsync(new LanguageModelRequest(rendered, options.MaxAnswerTokens), ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            SynthesisLog.Failed(logger, "synthesis_error", ex.GetType().Name, time.GetElapsedTime(started).TotalMilliseconds);
+            return ExtractiveAnswer(query, evidence, "synthesis_error", 0, time.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        var waitMs = call.Waited.TotalMilliseconds;
+        var llmMs = call.CallElapsed.TotalMilliseconds;
+        var reason = call.Outcome switch
+        {
+            GateCallOutcome.Completed when string.IsNullOrWhiteSpace(Think().Replace(call.Value ?? string.Empty, string.Empty)) => "synthesis_empty",
+            GateCallOutcome.Completed => null,
+            GateCallOutcome.TimedOut => "synthesis_timeout",
+            GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull => "synthesis_gate_wait_budget",
+            _ => "synthesis_error",
+        };
+        if (reason is not null)
+        {
+            SynthesisLog.Failed(logger, reason, call.Outcome.ToString(), llmMs);
+            return ExtractiveAnswer(query, evidence, reason, waitMs, llmMs);
+        }
+
+        var (text, cited) = Citations.Clean(Think().Replace(call.Value!, string.Empty).Trim(), evidence.Count);
+        SynthesisLog.Answered(logger, query.Length > 80 ? query[..80] : query, evidence.Count, cited.Count, waitMs, llmMs);
+        return new Answer(text, cited, Found: true, Extractive: false, null, waitMs, llmMs);
+    }
+
+    /// <summary>The evidence itself, quoted with its citations: an honest answer when no model is available.</summary>
+    public Answer ExtractiveAnswer(string query, IReadOnlyList<EvidenceItem> evidence, string reason, double waitMs, double llmMs)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var korean = IsKorean(query);
+        var text = new StringBuilder(korean
+            ? "언어 모델을 사용할 수 없어 문서에서 찾은 근거를 그대로 보여 드립니다:\n"
+            : "The language model is not available, so here is what your documents say:\n");
+        var quoted = evidence.Take(options.ExtractiveItems).ToList();
+        foreach (var item in quoted)
+        {
+            text.Append("- ").Append(item.Span.ReplaceLineEndings(" ")).Append(" [").Append(item.N).Append("]\n");
+        }
+
+        return new Answer(text.ToString().TrimEnd(), [.. quoted.Select(e => e.N)], Found: true, Extractive: true, reason, waitMs, llmMs);
+    }
+
+    private static string NotFound(string query) => IsKorean(query)
+        ? "문서에서 이 질문에 대한 내용을 찾지 못했습니다."
+        : "I could not find this in your documents.";
+
+    private static bool IsKorean(string text) => text.Any(c => c is >= '가' and <= '힣');
+
+    [GeneratedRegex(@"<think>.*?</think>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex Think();
+}
