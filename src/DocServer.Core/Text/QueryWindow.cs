@@ -36,6 +36,14 @@ public static class QueryWindow
         var start = Math.Clamp(clusterStart - (slack / 2), 0, source.Length - targetChars);
         var end = start + targetChars;
         var maxShift = targetChars / 4;
+        var sentenceStart = SentenceStartBefore(source, clusterStart, clusterStart - start + maxShift);
+        if (sentenceStart < start && clusterEnd - sentenceStart <= targetChars)
+        {
+            // The first hit's sentence begins before the window: slide left to it if the hits still
+            // fit, since a span that starts mid-sentence reads as a fragment.
+            (start, end) = (sentenceStart, Math.Min(source.Length, sentenceStart + targetChars));
+        }
+
         start = ShrinkStart(source, start, Math.Min(clusterStart, start + maxShift));
         end = ShrinkEnd(source, end, Math.Max(clusterEnd, end - maxShift));
         start = TextElements.Ceiling(source, start);
@@ -104,6 +112,20 @@ public static class QueryWindow
         }
 
         return best.Count > 0 ? (best.Start, best.End, best.Count) : (hits[0].Start, Math.Min(hits[0].End, hits[0].Start + width), 1);
+    }
+
+    /// <summary>The nearest sentence start at or before <paramref name="start"/>, no further back than <paramref name="maxShift"/>; else <paramref name="start"/>.</summary>
+    private static int SentenceStartBefore(string text, int start, int maxShift)
+    {
+        for (var p = start; p >= Math.Max(0, start - maxShift); p--)
+        {
+            if (p == 0 || text[p - 1] == '\n' || (p >= 2 && char.IsWhiteSpace(text[p - 1]) && SentenceEnds.Contains(text[p - 2], StringComparison.Ordinal)))
+            {
+                return p;
+            }
+        }
+
+        return start;
     }
 
     /// <summary>Moves the start forward (to at most <paramref name="limit"/>) to just after a sentence end, else a word gap.</summary>

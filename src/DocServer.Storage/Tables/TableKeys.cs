@@ -1,7 +1,7 @@
 namespace DocServer.Storage.Tables;
 
 /// <summary>PartitionKey and RowKey rules of the Table service, checked before a request is sent.</summary>
-internal static class TableKeys
+public static class TableKeys
 {
     public const int MaxLength = 1024;
 

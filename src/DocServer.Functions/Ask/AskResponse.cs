@@ -1,0 +1,18 @@
+using DocServer.Core.Evidence;
+
+namespace DocServer.Functions.Ask;
+
+/// <summary>The answer to an ask, with the evidence it cites, why anything fell back, and where the time went.</summary>
+public sealed record AskResponse(
+    string Question,
+    string Answer,
+    bool Found,
+    bool Extractive,
+    IReadOnlyList<int> Citations,
+    IReadOnlyList<EvidenceItem> Evidence,
+    AskSkipReasons SkipReasons,
+    AskTimings Timings);
+
+public sealed record AskSkipReasons(string? Evidence, string? Synthesis);
+
+public sealed record AskTimings(double RetrievalMs, double EvidenceMs, double EvidenceGateWaitMs, double SynthesisMs, double SynthesisGateWaitMs, double TotalMs);

@@ -1,0 +1,65 @@
+namespace DocServer.Functions.Configuration;
+
+/// <summary>
+/// Every setting of the app, bound from the "DocServer" section (in Azure app settings and
+/// local.settings.json, written DocServer__Name__Sub). Validated at start-up by <see cref="DocServerOptionsValidator"/>.
+/// </summary>
+public sealed class DocServerOptions
+{
+    public const string Section = "DocServer";
+
+    public Dictionary<string, EndpointOptions> Endpoints { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The endpoint that serves asks (evidence and synthesis, FOREGROUND).</summary>
+    public string AskEndpoint { get; set; } = "macmini";
+
+    /// <summary>The endpoint that serves digests and extraction (BACKGROUND).</summary>
+    public string BackgroundEndpoint { get; set; } = "macmini";
+
+    /// <summary>G2: the LLM timeout, counted from the gate grant.</summary>
+    public TimeSpan LlmTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>E17: how long an ask waits for the gate before answering from rules (per call).</summary>
+    public TimeSpan AskWaitBudget { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long background work waits for the gate before trying again later.</summary>
+    public TimeSpan BackgroundWaitBudget { get; set; } = TimeSpan.FromMinutes(10);
+
+    public int RetrievalTopK { get; set; } = 10;
+
+    public int MaxQuestionChars { get; set; } = 2000;
+
+    public int MaxDocumentChars { get; set; } = 1_000_000;
+
+    /// <summary>Largest request body accepted (documents included); bigger is 413.</summary>
+    public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How long the result of an asynchronous ask can be fetched.</summary>
+    public TimeSpan AsyncResultTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How stale this instance's copy of the shared index may get before it re-reads the document list.</summary>
+    public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>NCrontab with seconds, as the Functions host: "sec min hour day month weekday".</summary>
+    public string DigestSchedule { get; set; } = "0 0 7 * * *";
+
+    public string GateSweepSchedule { get; set; } = "*/5 * * * * *";
+
+    public string ExtractQueue { get; set; } = "extract-requests";
+
+    /// <summary>Queue messages are retried this many times, then moved to the "-poison" queue.</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Relative to the app's folder unless absolute.</summary>
+    public string PromptsPath { get; set; } = "prompts";
+
+    /// <summary>Prefix of every table, container and queue name, so several apps (or tests) can share an account.</summary>
+    public string StoragePrefix { get; set; } = "docserver";
+
+    /// <summary>Runs the timers and queue listener in-process; off under the Functions host, which triggers them.</summary>
+    public bool? Standalone { get; set; }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+using NCrontab;
+
+namespace DocServer.Functions.Configuration;
+
+/// <summary>Start-up checks with messages that name the setting to fix.</summary>
+internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DocServerOptions options)
+    {
+        var errors = new List<string>();
+        const string P = "DocServer:";
+        if (options.Endpoints.Count == 0)
+        {
+            errors.Add($"{P}Endpoints: configure at least one LLM endpoint (e.g. {P}Endpoints:macmini:Url and :Model).");
+        }
+
+        foreach (var (endpoint, settings) in options.Endpoints)
+        {
+            var at = $"{P}Endpoints:{endpoint}";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(endpoint, "^[a-z0-9][a-z0-9-]{0,62}$"))
+            {
+                errors.Add($"{at}: endpoint names are 1-63 lowercase letters, digits or '-'.");
+            }
+
+            if (!Uri.TryCreate(settings.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                errors.Add($"{at}:Url must be an absolute http(s) URL such as http://macmini.local:8080/v1 (got '{settings.Url}').");
+            }
+
+            if (string.IsNullOrWhiteSpace(settings.Model))
+            {
+                errors.Add($"{at}:Model must name the model the server has loaded.");
+            }
+
+            if (settings.Capacity is < 1 or > 64)
+            {
+                errors.Add($"{at}:Capacity must be between 1 and 64 (got {settings.Capacity}).");
+            }
+
+            if (settings.LeaseTtl < TimeSpan.FromMilliseconds(300) || settings.WaiterTtl < TimeSpan.FromMilliseconds(300))
+            {
+                errors.Add($"{at}:LeaseTtl and :WaiterTtl must be at least 300 ms.");
+            }
+        }
+
+        foreach (var (setting, endpoint) in new[] { ("AskEndpoint", options.AskEndpoint), ("BackgroundEndpoint", options.BackgroundEndpoint) })
+        {
+            if (!options.Endpoints.ContainsKey(endpoint))
+            {
+                errors.Add($"{P}{setting} '{endpoint}' is not one of the configured endpoints ({string.Join(", ", options.Endpoints.Keys)}).");
+            }
+        }
+
+        foreach (var (setting, schedule) in new[] { ("DigestSchedule", options.DigestSchedule), ("GateSweepSchedule", options.GateSweepSchedule) })
+        {
+            if (CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+            {
+                errors.Add($"{P}{setting} '{schedule}' is not a 6-field cron expression (sec min hour day month weekday).");
+            }
+        }
+
+        Positive(errors, "LlmTimeout", options.LlmTimeout);
+        Positive(errors, "AskWaitBudget", options.AskWaitBudget);
+        Positive(errors, "BackgroundWaitBudget", options.BackgroundWaitBudget);
+        Positive(errors, "AsyncResultTtl", options.AsyncResultTtl);
+        if (options.RetrievalTopK is < 1 or > 100)
+        {
+            errors.Add($"{P}RetrievalTopK must be between 1 and 100 (got {options.RetrievalTopK}).");
+        }
+
+        if (options.MaxQuestionChars is < 10 or > 20_000)
+        {
+            errors.Add($"{P}MaxQuestionChars must be between 10 and 20000 (got {options.MaxQuestionChars}).");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.StoragePrefix, "^[a-z][a-z0-9]{2,19}$"))
+        {
+            errors.Add($"{P}StoragePrefix must be 3-20 lowercase letters and digits, starting with a letter (got '{options.StoragePrefix}').");
+        }
+
+        if (options.MaxDequeueCount is < 1 or > 100)
+        {
+            errors.Add($"{P}MaxDequeueCount must be between 1 and 100.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Positive(List<string> errors, string setting, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"DocServer:{setting} must be a positive duration such as 00:00:30 (got {value}).");
+        }
+    }
+}

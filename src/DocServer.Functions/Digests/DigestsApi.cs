@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DocServer.Functions.Digests;
+
+/// <summary>GET /api/digests (ids, newest first), /api/digests/latest and /api/digests/{id} (JSON, or markdown with ?format=md).</summary>
+public static class DigestsApi
+{
+    public static RouteGroupBuilder MapDigests(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var group = api.MapGroup("/digests").WithTags("Digests");
+        group.MapGet("/", ListAsync).WithName("ListDigests");
+        group.MapGet("/latest", LatestAsync).WithName("LatestDigest");
+        group.MapGet("/{id}", GetAsync).WithName("GetDigest");
+        return api;
+    }
+
+    internal static async Task<Ok<IReadOnlyList<string>>> ListAsync(DigestService digests, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await digests.ListAsync(cancellationToken).ConfigureAwait(false));
+
+    internal static async Task<Results<Ok<Digest>, ContentHttpResult, ProblemHttpResult>> LatestAsync(DigestService digests, string? format, CancellationToken cancellationToken) =>
+        await digests.LatestIdAsync(cancellationToken).ConfigureAwait(false) is { } id
+            ? await GetAsync(id, digests, format, cancellationToken).ConfigureAwait(false)
+            : Problems.NotFound("No digest has been made yet: the Digest timer writes one when documents were added since the last run.");
+
+    internal static async Task<Results<Ok<Digest>, ContentHttpResult, ProblemHttpResult>> GetAsync(string id, DigestService digests, string? format, CancellationToken cancellationToken)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[0-9]{8}T[0-9]{6}Z$"))
+        {
+            return Problems.NotFound($"'{id}' is not a digest id; GET /api/digests lists them.");
+        }
+
+        if (format == "md")
+        {
+            return await digests.GetMarkdownAsync(id, cancellationToken).ConfigureAwait(false) is { } markdown
+                ? TypedResults.Text(markdown, "text/markdown; charset=utf-8")
+                : Problems.NotFound($"No digest {id}.");
+        }
+
+        return await digests.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } digest
+            ? TypedResults.Ok(digest)
+            : Problems.NotFound($"No digest {id}.");
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+using DocServer.Core.Documents;
+using DocServer.Functions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace DocServer.Functions.Documents;
+
+/// <summary>
+/// Takes a document in: checks it, chunks it, stores it, indexes it, and queues its background
+/// extraction. Checks come first, so a rejected document changes nothing that is stored.
+/// </summary>
+public sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, StorageResources storage, IOptions<DocServerOptions> options)
+{
+    /// <summary>The document, or the reason it was refused (for a 400).</summary>
+    public async Task<(DocumentRecord? Document, string? Problem)> IngestAsync(string? id, string? title, string? content, string? contentType, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return (null, "The document has no content: send non-empty \"content\" (JSON) or a non-empty file (multipart upload).");
+        }
+
+        if (content.Length > options.Value.MaxDocumentChars)
+        {
+            return (null, $"The document has {content.Length} characters; the limit is {options.Value.MaxDocumentChars} (DocServer:MaxDocumentChars). Split it.");
+        }
+
+        var kind = (contentType ?? "markdown").Trim().ToLowerInvariant() switch
+        {
+            "markdown" or "md" or "text/markdown" => "text/markdown",
+            "text" or "txt" or "text/plain" => "text/plain",
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return (null, $"Unsupported contentType '{contentType}': use \"markdown\" or \"text\".");
+        }
+
+        id = string.IsNullOrWhiteSpace(id) ? Guid.NewGuid().ToString("N")[..12] : id.Trim();
+        if (!IdPattern().IsMatch(id))
+        {
+            return (null, $"Document id '{id}' must be 1-63 lowercase letters, digits or '-', starting with a letter or digit.");
+        }
+
+        title = string.IsNullOrWhiteSpace(title) ? FirstLine(content) : title.Trim();
+        var chunks = DocumentChunker.Chunk(id, title, content, kind == "text/markdown");
+        var record = await store.SaveAsync(id, title, kind, content, chunks, cancellationToken).ConfigureAwait(false);
+        index.Put(record, chunks);
+        await storage.Extract.SendAsync(id, cancellationToken).ConfigureAwait(false);
+        return (record, null);
+    }
+
+    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
+
+    private static string FirstLine(string content)
+    {
+        var line = content.TrimStart().Split('\n', 2)[0].TrimStart('#', ' ').Trim();
+        return line.Length > 120 ? line[..120] : line;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex IdPattern();
+}

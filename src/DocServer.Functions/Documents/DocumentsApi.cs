@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DocServer.Functions.Documents;
+
+/// <summary>POST/GET/DELETE /api/documents: ingest (JSON body or multipart upload), list, read, delete.</summary>
+public static class DocumentsApi
+{
+    public static RouteGroupBuilder MapDocuments(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var group = api.MapGroup("/documents").WithTags("Documents");
+        group.MapPost("/", IngestAsync).WithName("IngestDocument").Accepts<IngestRequest>("application/json", "multipart/form-data");
+        group.MapGet("/", ListAsync).WithName("ListDocuments");
+        group.MapGet("/{id}", GetAsync).WithName("GetDocument");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteDocument");
+        return api;
+    }
+
+    internal static async Task<Results<Created<DocumentRecord>, ProblemHttpResult>> IngestAsync(HttpRequest request, DocumentIngestion ingestion, CancellationToken cancellationToken)
+    {
+        string? id, title, content, contentType;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            var file = form.Files.Count > 0 ? form.Files[0] : null;
+            if (file is null)
+            {
+                return Problems.BadRequest("The upload has no file: send the document as a multipart form field named \"file\".");
+            }
+
+            using var reader = new StreamReader(file.OpenReadStream());
+            content = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            id = form["id"].FirstOrDefault();
+            title = form["title"].FirstOrDefault() ?? Path.GetFileNameWithoutExtension(file.FileName);
+            contentType = form["contentType"].FirstOrDefault() ?? (file.FileName.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? "markdown" : "text");
+        }
+        else if (request.HasJsonContentType())
+        {
+            var body = await request.ReadFromJsonAsync<IngestRequest>(cancellationToken).ConfigureAwait(false);
+            (id, title, content, contentType) = (body?.Id, body?.Title, body?.Content, body?.ContentType);
+        }
+        else
+        {
+            return Problems.BadRequest("Send the document as JSON ({\"title\", \"content\", \"contentType\"}) or as a multipart upload with a \"file\" field.");
+        }
+
+        var (document, problem) = await ingestion.IngestAsync(id, title, content, contentType, cancellationToken).ConfigureAwait(false);
+        return document is null ? Problems.BadRequest(problem!) : TypedResults.Created($"/api/documents/{document.Id}", document);
+    }
+
+    internal static async Task<Ok<IReadOnlyList<DocumentRecord>>> ListAsync(DocumentStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(cancellationToken).ConfigureAwait(false));
+
+    internal static async Task<Results<Ok<DocumentRecord>, ProblemHttpResult>> GetAsync(string id, DocumentStore store, CancellationToken cancellationToken) =>
+        DocumentIngestion.IsValidId(id) && await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } document
+            ? TypedResults.Ok(document)
+            : Problems.NotFound($"No document '{id}'. GET /api/documents lists the documents there are.");
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, DocumentStore store, DocumentIndex index, CancellationToken cancellationToken)
+    {
+        if (!DocumentIngestion.IsValidId(id) || !await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound($"No document '{id}' to delete. GET /api/documents lists the documents there are.");
+        }
+
+        index.Remove(id);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,50 @@
+using DocServer.Core.Evidence;
+using DocServer.Functions.Configuration;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace DocServer.Functions.Evidence;
+
+/// <summary>POST /api/evidence: the caller's own search results in, evidence out (FOREGROUND).</summary>
+public static class EvidenceApi
+{
+    private const int MaxResults = 50;
+
+    public static RouteGroupBuilder MapEvidence(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapPost("/evidence", ExtractAsync).WithName("Evidence").WithTags("Evidence");
+        return api;
+    }
+
+    internal static async Task<Results<Ok<EvidenceResult>, ProblemHttpResult>> ExtractAsync(
+        EvidenceRequest? request, EvidenceExtractor extractor, IOptions<DocServerOptions> options, CancellationToken cancellationToken)
+    {
+        var query = request?.Query?.Trim();
+        if (string.IsNullOrEmpty(query) || query.Length > options.Value.MaxQuestionChars)
+        {
+            return Problems.BadRequest($"Send a non-empty \"query\" of at most {options.Value.MaxQuestionChars} characters.");
+        }
+
+        var results = request!.Results ?? [];
+        if (results.Count > MaxResults)
+        {
+            return Problems.BadRequest($"{results.Count} results sent; at most {MaxResults} are read (only 6 become candidates).");
+        }
+
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(results[i].DocId) || results[i].Text is null)
+            {
+                return Problems.BadRequest($"results[{i}] needs a \"docId\" and a \"text\".");
+            }
+        }
+
+        var input = results.Select(r => new SearchResult(r.DocId!, r.ChunkId, r.Title, r.SectionTitle, r.Text!, r.Score, r.RerankScore)).ToList();
+        return TypedResults.Ok(await extractor.ExtractAsync(query, input, cancellationToken).ConfigureAwait(false));
+    }
+}
+
+public sealed record EvidenceRequest(string? Query, IReadOnlyList<EvidenceRequestResult>? Results);
+
+public sealed record EvidenceRequestResult(string? DocId, string? ChunkId, string? Title, string? SectionTitle, string? Text, double? Score, double? RerankScore);

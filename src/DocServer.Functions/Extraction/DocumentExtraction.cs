@@ -1,0 +1,79 @@
+using System.Text.Json;
+using DocServer.Core.Gates;
+using DocServer.Core.Llm;
+using DocServer.Functions.Configuration;
+using DocServer.Functions.Documents;
+using Microsoft.Extensions.Options;
+
+namespace DocServer.Functions.Extraction;
+
+/// <summary>
+/// The Extract function: summary and keywords for one document, through the background endpoint's
+/// gate (BACKGROUND, so asks go first). A model failure throws, so the queue retries the message and
+/// parks it in the poison queue after MaxDequeueCount attempts.
+/// </summary>
+public sealed class DocumentExtraction(DocumentStore store, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
+{
+    private const int MaxDocumentChars = 6000;
+
+    public async Task<DocumentSummary?> RunAsync(string documentId, CancellationToken cancellationToken)
+    {
+        var document = await store.GetAsync(documentId.Trim().Trim('"'), cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            // Deleted before its turn came: nothing to do, and nothing to retry.
+            ExtractionLog.Skipped(logger, documentId);
+            return null;
+        }
+
+        var summary = await SummariseAsync(document, cancellationToken).ConfigureAwait(false);
+        await store.SaveExtractionAsync(document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
+        ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
+        return summary;
+    }
+
+    /// <summary>One BACKGROUND model call; throws <see cref="InvalidOperationException"/> when it yields no summary.</summary>
+    public async Task<DocumentSummary> SummariseAsync(DocumentRecord document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var text = await store.OriginalAsync(document.Id, cancellationToken).ConfigureAwait(false) ?? string.Empty;
+        var prompt = prompts.DocumentSummary.Render(new Dictionary<string, string>
+        {
+            [Prompts.TitlePlaceholder] = document.Title,
+            [Prompts.DigestDocumentPlaceholder] = text.Length > MaxDocumentChars ? text[..MaxDocumentChars] : text,
+        });
+        var model = models[options.Value.BackgroundEndpoint];
+        var call = await gates.RunAsync(model.Endpoint, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.LlmTimeout,
+            ct => model.CompleteAsync(new LanguageModelRequest(prompt, 600), ct), cancellationToken).ConfigureAwait(false);
+        if (call.Outcome != GateCallOutcome.Completed)
+        {
+            throw new InvalidOperationException($"Summary of document '{document.Id}' not made: {call.Outcome} (it will be retried).");
+        }
+
+        return Parse(call.Value) ?? throw new InvalidOperationException($"Summary of document '{document.Id}': the model's reply was not the JSON asked for (it will be retried).");
+    }
+
+    private static DocumentSummary? Parse(string? reply)
+    {
+        var start = reply?.IndexOf('{', StringComparison.Ordinal) ?? -1;
+        var end = reply?.LastIndexOf('}') ?? -1;
+        if (start < 0 || end <= start)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(reply![start..(end + 1)]);
+            var summary = json.RootElement.TryGetProperty("summary", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()!.Trim() : null;
+            var keywords = json.RootElement.TryGetProperty("keywords", out var k) && k.ValueKind == JsonValueKind.Array
+                ? k.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!.Trim()).Where(w => w.Length > 0).Take(8).ToList()
+                : [];
+            return string.IsNullOrEmpty(summary) ? null : new DocumentSummary(summary, keywords);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace DocServer.Functions.Extraction;
+
+internal static partial class ExtractionLog
+{
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "extract document={Document} keywords={Keywords}")]
+    public static partial void Extracted(ILogger logger, string document, int keywords);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "extract document={Document} skipped: the document no longer exists")]
+    public static partial void Skipped(ILogger logger, string document);
+}

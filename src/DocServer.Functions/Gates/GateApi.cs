@@ -1,0 +1,26 @@
+using DocServer.Core.Gates;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DocServer.Functions.Gates;
+
+/// <summary>GET /api/gate/status: every gate's holders and queue (G9: reads only).</summary>
+public static class GateApi
+{
+    public static RouteGroupBuilder MapGateStatus(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/gate/status", StatusAsync).WithName("GateStatus").WithTags("Gates");
+        return api;
+    }
+
+    internal static async Task<Ok<IReadOnlyList<GateStatus>>> StatusAsync(GateClient gates, CancellationToken cancellationToken)
+    {
+        var statuses = new List<GateStatus>();
+        foreach (var gate in gates.Catalog.GateNames)
+        {
+            statuses.Add(await gates.GetStatusAsync(gate, cancellationToken).ConfigureAwait(false));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<GateStatus>>(statuses);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Serialization;
+using DocServer.Core.Answers;
+using DocServer.Core.Evidence;
+using DocServer.Core.Gates;
+using DocServer.Functions.Ask;
+using DocServer.Functions.Configuration;
+using DocServer.Functions.Digests;
+using DocServer.Functions.Documents;
+using DocServer.Functions.Evidence;
+using DocServer.Functions.Extraction;
+using DocServer.Functions.Gates;
+using DocServer.Storage.Entities;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace DocServer.Functions.Hosting;
+
+/// <summary>Composition: options, storage, gates, models, the pipeline services, and the HTTP surface.</summary>
+public static class DocServerHost
+{
+    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    public const int StandalonePort = 7071;
+
+    public static WebApplicationBuilder AddDocServer(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<DocServerOptions>().Bind(builder.Configuration.GetSection(DocServerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DocServerOptions>, DocServerOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new StorageResources(StorageResources.AccountFrom(builder.Configuration), Options(sp)));
+        services.AddSingleton(sp => new Prompts(Options(sp)));
+        services.AddSingleton(sp => new LanguageModels(Options(sp)));
+        services.AddSingleton(sp => Catalog(Options(sp)));
+        services.AddSingleton(sp => new GateClient(
+            new EntityStore(new TableEntityRowStore(sp.GetRequiredService<StorageResources>().Gates), sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<GateCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GateClient>>(),
+            new GateClientOptions { Owner = Owner() }));
+        services.AddSingleton(sp => new EvidenceExtractor(
+            sp.GetRequiredService<GateClient>(),
+            sp.GetRequiredService<LanguageModels>()[Options(sp).AskEndpoint],
+            sp.GetRequiredService<Prompts>().Evidence,
+            new EvidenceOptions { LlmTimeout = Options(sp).LlmTimeout, GateWaitBudget = Options(sp).AskWaitBudget },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EvidenceExtractor>>()));
+        services.AddSingleton(sp => new AnswerSynthesizer(
+            sp.GetRequiredService<GateClient>(),
+            sp.GetRequiredService<LanguageModels>()[Options(sp).AskEndpoint],
+            sp.GetRequiredService<Prompts>().Synthesis,
+            new SynthesisOptions { LlmTimeout = Options(sp).LlmTimeout, GateWaitBudget = Options(sp).AskWaitBudget },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AnswerSynthesizer>>()));
+        services.AddSingleton<DocumentStore>();
+        services.AddSingleton<DocumentIndex>();
+        services.AddSingleton<DocumentIngestion>();
+        services.AddSingleton<AskService>();
+        services.AddSingleton<AskJobs>();
+        services.AddSingleton<DocumentExtraction>();
+        services.AddSingleton<DigestService>();
+        services.AddSingleton<FunctionInvoker>();
+        services.AddHostedService<StartupTasks>();
+        services.AddHostedService<TimerScheduler>();
+        services.AddHostedService<QueueListener>();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        var maxBytes = builder.Configuration.GetValue<long?>($"{DocServerOptions.Section}:MaxRequestBytes") ?? new DocServerOptions().MaxRequestBytes;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBytes);
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = maxBytes);
+        if (Environment.GetEnvironmentVariable(CustomHandlerPortVariable) is { Length: > 0 } port)
+        {
+            // Under the Functions host: it tells us the port and forwards requests to it.
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls($"http://localhost:{StandalonePort}");
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapDocServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Bad request bodies (malformed JSON, too large) are the caller's to fix, not server errors.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.MapOpenApi("/api/openapi.json");
+        var api = app.MapGroup("/api");
+        api.MapAsk().MapEvidence().MapDocuments().MapGateStatus().MapDigests();
+        app.MapFunctionInvocations();
+        return app;
+    }
+
+    /// <summary>True when this process runs its own timers and queue listener (not under the Functions host).</summary>
+    public static bool IsStandalone(DocServerOptions options) =>
+        options?.Standalone ?? string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CustomHandlerPortVariable));
+
+    private static DocServerOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<DocServerOptions>>().Value;
+
+    private static GateCatalog Catalog(DocServerOptions options) => new(
+        options.Endpoints.Where(e => e.Value.Gated).ToDictionary(
+            e => e.Key,
+            e => new GatePolicy { Capacity = e.Value.Capacity, LeaseTtl = e.Value.LeaseTtl, WaiterTtl = e.Value.WaiterTtl, AgingAfter = e.Value.AgingAfter }),
+        options.Endpoints.Where(e => !e.Value.Gated).Select(e => e.Key));
+
+    private static string Owner()
+    {
+        var name = $"{Environment.MachineName}-{Environment.ProcessId}";
+        return name.Length > GateMachine.MaxOwnerLength ? name[^GateMachine.MaxOwnerLength..] : name;
+    }
+}

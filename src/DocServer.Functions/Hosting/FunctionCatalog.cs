@@ -1,0 +1,49 @@
+using DocServer.Functions.Configuration;
+
+namespace DocServer.Functions.Hosting;
+
+/// <summary>
+/// The app's functions as the Functions host must know them: one entry per function.json. HTTP
+/// functions are forwarded to the app's own routes; timer and queue functions are invoked on
+/// POST /{Name}. The publish step writes function.json files from this list.
+/// </summary>
+public static class FunctionCatalog
+{
+    public static IReadOnlyList<FunctionDefinition> All { get; } =
+    [
+        FunctionDefinition.Http("Ask", "ask/{*rest}", "get", "post"),
+        FunctionDefinition.Http("Evidence", "evidence", "post"),
+        FunctionDefinition.Http("GateStatus", "gate/status", "get"),
+        FunctionDefinition.Http("Documents", "documents/{*rest}", "get", "post", "delete"),
+        FunctionDefinition.Http("Digests", "digests/{*rest}", "get"),
+        FunctionDefinition.Http("OpenApi", "openapi.json", "get"),
+        FunctionDefinition.Timer("Digest", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.DigestSchedule)}%"),
+        FunctionDefinition.Timer("GateSweep", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.GateSweepSchedule)}%"),
+        FunctionDefinition.Queue("Extract", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.ExtractQueue)}%"),
+    ];
+}
+
+/// <summary>One function: its name, trigger type, and the trigger's route/methods, schedule or queue.</summary>
+public sealed record FunctionDefinition(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? Schedule, string? QueueName)
+{
+    public static FunctionDefinition Http(string name, string route, params string[] methods) => new(name, "httpTrigger", route, methods, null, null);
+
+    public static FunctionDefinition Timer(string name, string schedule) => new(name, "timerTrigger", null, [], schedule, null);
+
+    public static FunctionDefinition Queue(string name, string queue) => new(name, "queueTrigger", null, [], null, queue);
+
+    /// <summary>The function.json the Functions host reads for this function.</summary>
+    public object FunctionJson() => Trigger switch
+    {
+        "httpTrigger" => new
+        {
+            bindings = new object[]
+            {
+                new { type = "httpTrigger", direction = "in", name = "req", authLevel = "function", route = Route, methods = Methods },
+                new { type = "http", direction = "out", name = "res" },
+            },
+        },
+        "timerTrigger" => new { bindings = new object[] { new { type = "timerTrigger", direction = "in", name = "timer", schedule = Schedule } } },
+        _ => new { bindings = new object[] { new { type = "queueTrigger", direction = "in", name = "message", queueName = QueueName, connection = "AzureWebJobsStorage" } } },
+    };
+}
