@@ -103,44 +103,48 @@ public sealed class Bm25Index
             }
 
             var averageLength = (double)_totalLength / _live;
-            var scores = new Dictionary<int, double>();
+            var scores = new Dictionary<int, (double Score, int Matched)>();
             var ceiling = 0.0;
+            var counted = 0;
             foreach (var term in queryTerms)
             {
-                if (!_postings.TryGetValue(term, out var postings))
-                {
-                    continue;
-                }
-
-                var live = postings.Where(p => _chunks[p.Chunk] is not null).ToList();
+                var live = _postings.TryGetValue(term, out var postings) ? postings.Where(p => _chunks[p.Chunk] is not null).ToList() : [];
                 if (live.Count == 0)
                 {
+                    // A word of the question that no chunk has counts against every chunk; a Hangul bigram
+                    // spanning a particle (절차와 -> 차와) is an artefact of splitting and does not.
+                    counted += IsHangulBigram(term) ? 0 : 1;
                     continue;
                 }
 
+                counted++;
                 var idf = Math.Log(1 + ((_live - live.Count + 0.5) / (live.Count + 0.5)));
                 ceiling += idf * (K1 + 1);
                 foreach (var (chunk, frequency) in live)
                 {
                     var length = _chunks[chunk]!.Value.Length;
                     var score = idf * frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / averageLength))));
-                    scores[chunk] = scores.GetValueOrDefault(chunk) + score;
+                    var (sum, matched) = scores.GetValueOrDefault(chunk);
+                    scores[chunk] = (sum + score, matched + 1);
                 }
             }
 
-            // The ceiling counts only terms the index knows: query bigrams that span a particle
-            // (절차와 -> 차와) or typos must not make every chunk look irrelevant.
+            // Normalised: the share of the best score the known terms allow, times the share of the
+            // question's terms the chunk holds. 1.0 = every term present, each at saturation.
             return [.. scores
-                .OrderByDescending(s => s.Value)
+                .OrderByDescending(s => s.Value.Score)
                 .ThenBy(s => s.Key)
                 .Take(top)
                 .Select(s =>
                 {
                     var chunk = _chunks[s.Key]!.Value.Chunk;
-                    return new SearchResult(chunk.DocId, chunk.ChunkId, chunk.Title, chunk.SectionTitle, chunk.Text, s.Value, Math.Round(s.Value / ceiling, 4));
+                    var normalised = s.Value.Score / ceiling * s.Value.Matched / counted;
+                    return new SearchResult(chunk.DocId, chunk.ChunkId, chunk.Title, chunk.SectionTitle, chunk.Text, s.Value.Score, Math.Round(normalised, 4));
                 })];
         }
     }
+
+    private static bool IsHangulBigram(string term) => term.Length == 2 && term[0] is >= '가' and <= '힣';
 
     private bool RemoveLocked(string docId)
     {

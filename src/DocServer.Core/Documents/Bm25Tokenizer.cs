@@ -1,11 +1,12 @@
 using System.Text;
+using DocServer.Core.Text;
 
 namespace DocServer.Core.Documents;
 
 /// <summary>
 /// Terms for BM25: Hangul as overlapping character bigrams (Korean attaches particles to words, so
 /// bigrams match 연차휴가 inside 연차휴가를), a lone syllable as itself; Latin words and numbers whole,
-/// lower-cased. Text is NFC-normalised first so decomposed Hangul indexes the same.
+/// lower-cased, less English function words. Text is NFC-normalised first so decomposed Hangul indexes the same.
 /// </summary>
 public static class Bm25Tokenizer
 {
@@ -44,7 +45,11 @@ public static class Bm25Tokenizer
                     i++;
                 }
 
-                terms.Add(normalized[start..i].ToLowerInvariant());
+                var word = normalized[start..i].ToLowerInvariant();
+                if (!StopWords.IsStopWord(word))
+                {
+                    terms.Add(word);
+                }
             }
             else
             {

@@ -63,7 +63,16 @@ public static class DocServerHost
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<TimerScheduler>();
         services.AddHostedService<QueueListener>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Say what was wrong with the request; server-side failures keep their details in the logs.
+            if (context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
+                    ? $"The body is not valid JSON: {json.Message}"
+                    : bad.Message;
+            }
+        });
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

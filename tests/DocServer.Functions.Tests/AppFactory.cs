@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DocServer.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace DocServer.Functions.Tests;
+
+/// <summary>
+/// The app in-process (WebApplicationFactory), on the shared Azurite with its own storage prefix (no
+/// test sees another's documents), talking to its own scripted single-inference MLX server.
+/// Background timers and the queue listener are off unless a test turns them on.
+/// </summary>
+public sealed class AppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private AppFactory(ScriptedMlxServer mlx, AzuriteServer azurite, Dictionary<string, string?> overrides)
+    {
+        Mlx = mlx;
+        Prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        _settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["DocServer:StoragePrefix"] = Prefix,
+            ["DocServer:ExtractQueue"] = Prefix + "-extract",
+            ["DocServer:Endpoints:macmini:Url"] = mlx.BaseUrl.ToString(),
+            ["DocServer:Endpoints:macmini:Model"] = "gemma-test",
+            ["DocServer:PromptsPath"] = Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"),
+            ["DocServer:Standalone"] = "false",
+            ["DocServer:LlmTimeout"] = "00:00:05",
+            ["DocServer:IndexRefreshInterval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public ScriptedMlxServer Mlx { get; }
+
+    public string Prefix { get; }
+
+    public static async Task<AppFactory> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var factory = new AppFactory(await ScriptedMlxServer.StartAsync(), await AzuriteServer.GetAsync(), settings ?? []);
+        _ = factory.Server; // start the host now: storage is created, the index loaded
+        return factory;
+    }
+
+    /// <summary>Answers like a well-behaved model: evidence JSON for evidence prompts, a cited answer for synthesis, a summary otherwise.</summary>
+    public void ModelAnswersSensibly(TimeSpan? latency = null) => Mlx.ReplyWith(prompt => MlxReply.Text(SensibleReply(prompt), latency));
+
+    public static string SensibleReply(string prompt)
+    {
+        if (prompt.Contains("Candidate passages", StringComparison.Ordinal))
+        {
+            // Copy the first sentence of candidate 1 verbatim, as the prompt asks.
+            var text = prompt[(prompt.IndexOf("[1] title:", StringComparison.Ordinal) + 10)..];
+            text = text[(text.IndexOf("/ text: ", StringComparison.Ordinal) + 8)..];
+            var end = text.IndexOfAny(['.', '\n']);
+            var span = (end > 0 ? text[..(end + 1)] : text).Trim();
+            return JsonSerializer.Serialize(new { items = new[] { new { n = 1, span, relevance = 0.9 } } });
+        }
+
+        if (prompt.Contains("numbered evidence", StringComparison.Ordinal))
+        {
+            return "According to your documents, this is the rule [1]. Nothing says otherwise [9].";
+        }
+
+        return "{\"summary\": \"A document about rules.\", \"keywords\": [\"rules\", \"notice\"]}";
+    }
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return (await response.Content.ReadFromJsonAsync<T>(JsonOptions))!;
+    }
+
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Mlx.DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
