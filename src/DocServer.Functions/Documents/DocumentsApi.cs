@@ -36,7 +36,16 @@ public static class DocumentsApi
         }
         else if (request.HasJsonContentType())
         {
-            var body = await request.ReadFromJsonAsync<IngestRequest>(cancellationToken).ConfigureAwait(false);
+            IngestRequest? body;
+            try
+            {
+                body = await request.ReadFromJsonAsync<IngestRequest>(cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                return Problems.BadRequest($"The body is not valid JSON for a document ({{\"id\", \"title\", \"content\", \"contentType\"}}): {ex.Message}");
+            }
+
             (id, title, content, contentType) = (body?.Id, body?.Title, body?.Content, body?.ContentType);
         }
         else

@@ -102,11 +102,39 @@ public static class DocServerHost
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.Use(RejectOversizedBodies);
         app.MapOpenApi("/api/openapi.json");
         var api = app.MapGroup("/api");
         api.MapAsk().MapEvidence().MapDocuments().MapGateStatus().MapDigests();
         app.MapFunctionInvocations();
         return app;
+    }
+
+    /// <summary>
+    /// 413 for a declared body over MaxRequestBytes, before anything reads it. Kestrel enforces the same
+    /// limit on bodies without a length; this also covers servers that do not (the test server).
+    /// </summary>
+    private static async Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<DocServerOptions>>().Value.MaxRequestBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = "Too large",
+                    Detail = $"The request body is {context.Request.ContentLength} bytes; the limit is {limit} (DocServer:MaxRequestBytes). Split the document.",
+                },
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
     }
 
     /// <summary>True when this process runs its own timers and queue listener (not under the Functions host).</summary>
