@@ -30,6 +30,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["DocServer:Standalone"] = "false",
             ["DocServer:LlmTimeout"] = "00:00:05",
             ["DocServer:IndexRefreshInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in overrides)
         {

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using DocServer.Core.Gates;
+using DocServer.Functions.Ask;
+using DocServer.Functions.Extraction;
+using DocServer.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace DocServer.Functions.Tests;
+
+public sealed class AskTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TwentyThreeConcurrentAsks_ZeroViolationsZeroErrorsEveryCitationExists()
+    {
+        // The seed's failure: 23 concurrent requests to one single-inference host, 22 timed out.
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:AskWaitBudget"] = "00:01:00" });
+        app.ModelAnswersSensibly(TimeSpan.FromMilliseconds(20));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "rules", content = EvidenceFixtures.KoreanLeaveRule, contentType = "text" });
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        string[] questions = [EvidenceFixtures.KoreanQuestion, EvidenceFixtures.EnglishQuestion];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 23).Select(i => Task.Run(() => client.PostAsJsonAsync("/api/ask", new { question = questions[i % 2] }))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var answers = await Task.WhenAll(responses.Select(AppFactory.ReadAsync<AskResponse>));
+        Assert.Equal(0, app.Mlx.Violations);
+        Assert.Equal(1, app.Mlx.MostAtOnce);
+        Assert.Equal(46, app.Mlx.Requests.Count);
+        Assert.All(answers, a =>
+        {
+            Assert.True(a.Found && !a.Extractive, $"fell back: {a.SkipReasons}");
+            Assert.NotEmpty(a.Citations);
+            Assert.All(a.Citations, n => Assert.InRange(n, 1, a.Evidence.Count));
+        });
+        output.WriteLine($"23 asks: evidence gate wait p50 {Median(answers.Select(a => a.Timings.EvidenceGateWaitMs)):F0} ms, max {answers.Max(a => a.Timings.EvidenceGateWaitMs):F0} ms");
+    }
+
+    [Fact]
+    public async Task G4_QueuedAsksAreServedBeforeQueuedBackgroundWork()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:AskWaitBudget"] = "00:01:00" });
+        app.ModelAnswersSensibly(TimeSpan.FromMilliseconds(30));
+        using var client = app.CreateClient();
+        for (var i = 0; i < 4; i++)
+        {
+            await client.PostAsJsonAsync("/api/documents", new { id = $"doc{i}", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        }
+
+        var gates = app.Services.GetRequiredService<GateClient>();
+        var extraction = app.Services.GetRequiredService<DocumentExtraction>();
+        var holder = (await gates.AcquireAsync("macmini", GatePriority.Background, TimeSpan.FromSeconds(5), CancellationToken.None)).Lease!;
+        var background = Enumerable.Range(0, 4).Select(i => extraction.RunAsync($"doc{i}", CancellationToken.None)).ToList();
+        await WaitForAsync(gates, s => s.WaitingBackground == 4);
+        var asks = Enumerable.Range(0, 3).Select(_ => client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion })).ToList();
+        await WaitForAsync(gates, s => s.WaitingForeground == 3);
+
+        await holder.DisposeAsync();
+        var answers = await Task.WhenAll((await Task.WhenAll(asks)).Select(AppFactory.ReadAsync<AskResponse>));
+        await Task.WhenAll(background);
+
+        // Every ask call (evidence, then synthesis, which queues again) came before any background call.
+        var kinds = app.Mlx.Requests.Select(r => r.Prompt.Contains("Summarise one document", StringComparison.Ordinal) ? 'B' : 'F').ToList();
+        Assert.Equal("FFFFFFBBBB", string.Concat(kinds));
+        Assert.All(answers, a => Assert.DoesNotContain("fallback", a.SkipReasons.Evidence ?? string.Empty, StringComparison.Ordinal));
+        output.WriteLine($"foreground gate wait behind a background holder and 4 queued background calls: max {answers.Max(a => a.Timings.EvidenceGateWaitMs + a.Timings.SynthesisGateWaitMs):F0} ms");
+    }
+
+    [Fact]
+    public async Task AsyncAsk_Answers202WithAStatusUrlThatLaterHoldsTheAnswer()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly(TimeSpan.FromMilliseconds(200));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var accepted = await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion, async = true });
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var job = await AppFactory.ReadAsync<AskAccepted>(accepted);
+        Assert.Equal(job.StatusUrl, accepted.Headers.Location!.ToString());
+        HttpResponseMessage poll;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(100);
+            poll = await client.GetAsync(job.StatusUrl);
+            polls++;
+        }
+        while (poll.StatusCode == HttpStatusCode.Accepted && polls < 200);
+
+        Assert.True(polls > 1, "the first poll came before the answer was ready");
+        Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
+        var answer = await AppFactory.ReadAsync<AskResponse>(poll);
+        Assert.True(answer.Found);
+        Assert.Equal(EvidenceFixtures.EnglishQuestion, answer.Question);
+    }
+
+    [Fact]
+    public async Task NoModelReachable_AnswerIsExtractiveFromTheEvidenceAndSaysSo()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Endpoints:macmini:Url"] = ScriptedMlxServer.RefusedUrl().ToString() });
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var answer = await AppFactory.ReadAsync<AskResponse>(await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion }));
+
+        Assert.True(answer.Extractive);
+        Assert.StartsWith("The language model is not available", answer.Answer, StringComparison.Ordinal);
+        Assert.Contains("two months' notice", answer.Answer, StringComparison.Ordinal);
+        Assert.Equal("llm_error_fallback_rule", answer.SkipReasons.Evidence);
+        Assert.Equal("synthesis_error", answer.SkipReasons.Synthesis);
+    }
+
+    private static async Task WaitForAsync(GateClient gates, Func<GateStatus, bool> condition)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            if (condition(await gates.GetStatusAsync("macmini", CancellationToken.None)))
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        Assert.Fail("the gate never reached the expected queue");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
