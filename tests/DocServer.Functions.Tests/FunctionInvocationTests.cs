@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DocServer.Functions.Digests;
+using DocServer.Functions.Documents;
+using DocServer.Functions.Hosting;
+using DocServer.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace DocServer.Functions.Tests;
+
+/// <summary>
+/// Timer and queue functions as the Functions host calls a custom handler: POST /{FunctionName} with
+/// {"Data", "Metadata"}, answered with {"Outputs", "Logs", "ReturnValue"}; and the standalone queue listener.
+/// </summary>
+public sealed class FunctionInvocationTests
+{
+    [Fact]
+    public async Task GateSweep_TimerInvocation_AnswersTheCustomHandlerResponse()
+    {
+        await using var app = await AppFactory.StartAsync();
+        using var client = app.CreateClient();
+        var invocation = new { Data = new { timer = new { Schedule = new { AdjustForDST = true }, IsPastDue = false } }, Metadata = new { sys = new { MethodName = "GateSweep" } } };
+
+        var response = await client.PostAsJsonAsync("/GateSweep", invocation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(JsonValueKind.Object, body.RootElement.GetProperty("outputs").ValueKind);
+        Assert.Contains("GateSweep completed", body.RootElement.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(body.RootElement.GetProperty("returnValue").TryGetProperty("macmini", out _));
+    }
+
+    [Fact]
+    public async Task Extract_QueueInvocation_StoresSummaryAndKeywords()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "tenancy" }, Metadata = new { DequeueCount = 1 } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions);
+        Assert.Equal("A document about rules.", document!.Summary);
+        Assert.Equal(["rules", "notice"], document.Keywords);
+        Assert.Contains(app.Mlx.Requests, r => r.Prompt.Contains("Summarise one document", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Extract_ModelFails_Answers500SoTheHostRetries()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.Mlx.ReplyWith(_ => MlxReply.Status(500));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "\"tenancy\"" }, Metadata = new { } });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("Extract failed", body.RootElement.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+        Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task Digest_FailedHalfway_ResumesWithoutRedoingFinishedDocuments()
+    {
+        await using var app = await AppFactory.StartAsync();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "first", title = "first", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await client.PostAsJsonAsync("/api/documents", new { id = "second", title = "second", content = EvidenceFixtures.EnglishBoiler, contentType = "text" });
+        app.Mlx.Enqueue(MlxReply.Text("{\"summary\": \"Tenancy terms.\", \"keywords\": [\"notice\"]}"), MlxReply.Status(500));
+
+        var failed = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        app.Mlx.ReplyWith(_ => MlxReply.Text("{\"summary\": \"Boiler care.\", \"keywords\": [\"boiler\"]}"));
+        var resumed = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        Assert.Equal(3, app.Mlx.Requests.Count);
+        var latest = await client.GetFromJsonAsync<Digest>("/api/digests/latest", AppFactory.JsonOptions);
+        Assert.Equal(["Tenancy terms.", "Boiler care."], latest!.Documents.Select(d => d.Summary));
+        var markdown = await client.GetStringAsync($"/api/digests/{latest.Id}?format=md");
+        Assert.Contains("## first", markdown, StringComparison.Ordinal);
+        Assert.Equal([latest.Id], await client.GetFromJsonAsync<List<string>>("/api/digests"));
+
+        // Nothing new since: the next run writes no digest and calls no model.
+        var again = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(3, app.Mlx.Requests.Count);
+    }
+
+    [Fact]
+    public async Task QueueListener_MessageFailingFiveTimes_MovesToThePoisonQueue()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:QueueVisibilityTimeout"] = "00:00:01" });
+        app.Mlx.ReplyWith(_ => MlxReply.Status(500));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single();
+        var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
+
+        var attempts = 0;
+        for (var i = 0; i < 40 && attempts < 5; i++)
+        {
+            attempts += await listener.PollOnceAsync(CancellationToken.None);
+            await Task.Delay(300);
+        }
+
+        Assert.Equal(5, attempts);
+        var poisoned = await storage.ExtractPoison.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal("tenancy", Assert.Single(poisoned).Text);
+        await Task.Delay(1500);
+        Assert.Empty(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public void FunctionCatalog_EveryTimerAndQueueFunctionIsInvocable()
+    {
+        Assert.All(FunctionCatalog.All.Where(f => f.Trigger != "httpTrigger"), f => Assert.True(FunctionInvoker.Exists(f.Name), f.Name));
+    }
+}
