@@ -1,17 +1,19 @@
 using DocServer.Benchmarks;
 
-// Usage: dotnet run -c Release --project bench/DocServer.Benchmarks -- gate|evidence
+// Usage: dotnet run -c Release --project bench/DocServer.Benchmarks -- gate|evidence|app
 return args switch
 {
     ["gate"] => await GateBenchmark.RunAsync().ConfigureAwait(false),
     ["evidence"] => await EvidenceBenchmark.RunAsync().ConfigureAwait(false),
+    ["app"] => await AppBenchmark.RunAsync().ConfigureAwait(false),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence");
+    Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence|app");
     Console.Error.WriteLine("  gate   gate latency, round trips, handoff gap and throughput: in-memory and Azurite side by side");
+    Console.Error.WriteLine("  app        the app as a process on Azurite: start-up, memory, ask overhead at 1k and 20k chunks, BM25 query");
     Console.Error.WriteLine("  evidence   CPU and allocation of one evidence extraction excluding the LLM, and of the window alone");
     return 2;
 }

@@ -15,4 +15,6 @@ public sealed record AskResponse(
 
 public sealed record AskSkipReasons(string? Evidence, string? Synthesis);
 
-public sealed record AskTimings(double RetrievalMs, double EvidenceMs, double EvidenceGateWaitMs, double SynthesisMs, double SynthesisGateWaitMs, double TotalMs);
+/// <summary>Milliseconds: retrieval; evidence and synthesis, each with its gate wait and its model call; the whole ask.</summary>
+public sealed record AskTimings(
+    double RetrievalMs, double EvidenceMs, double EvidenceGateWaitMs, double EvidenceLlmMs, double SynthesisMs, double SynthesisGateWaitMs, double SynthesisLlmMs, double TotalMs);

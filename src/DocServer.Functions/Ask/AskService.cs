@@ -30,8 +30,10 @@ public sealed class AskService(DocumentIndex index, EvidenceExtractor extractor,
                 Ms(started, retrieved),
                 Ms(retrieved, extracted),
                 evidence.Stats.GateWaitMs,
+                evidence.Stats.LlmMs,
                 Ms(extracted, done),
                 answer.GateWaitMs,
+                answer.LlmMs,
                 Ms(started, done)));
     }
 

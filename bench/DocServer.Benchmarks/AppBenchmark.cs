@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using DocServer.Core.Documents;
+using DocServer.Testing;
+
+namespace DocServer.Benchmarks;
+
+/// <summary>
+/// The app as a real process on Azurite, with a scripted model that answers at once: start-up time,
+/// memory idle and after indexing, ask overhead excluding the model at 1k and 20k chunks; and the
+/// BM25 query alone, in-process, at 20k chunks.
+/// </summary>
+internal static class AppBenchmark
+{
+    private const int Asks = 200;
+    private const int ChunksPerDocument = 20;
+
+    public static async Task<int> RunAsync()
+    {
+        var azurite = await AzuriteServer.GetAsync().ConfigureAwait(false);
+        await using var mlx = await ScriptedMlxServer.StartAsync().ConfigureAwait(false);
+        mlx.ReplyWith(prompt => MlxReply.Text(Reply(prompt)));
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var started = Stopwatch.StartNew();
+        using var app = Start(azurite, mlx, url);
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        try
+        {
+            await UpAsync(http, app).ConfigureAwait(false);
+            var startup = started.Elapsed.TotalMilliseconds;
+            await Task.Delay(1000).ConfigureAwait(false);
+            var idleMb = RssMb(app);
+            var rows = new List<string[]>();
+            rows.Add(["start-up to first 200 (ms)", F(startup, 0)]);
+            rows.Add(["memory idle, RSS (MB)", F(idleMb, 0)]);
+
+            var corpus = Corpus(20_000);
+            var first = FirstChunks(corpus, 1_000);
+            await IngestAsync(http, corpus.Take(first)).ConfigureAwait(false);
+            var (p50, p95) = await AskOverheadAsync(http).ConfigureAwait(false);
+            rows.Add([$"ask overhead excluding the LLM, {corpus.Take(first).Sum(d => d.Chunks)} chunks, p50 (ms)", F(p50, 1)]);
+            rows.Add([$"ask overhead excluding the LLM, {corpus.Take(first).Sum(d => d.Chunks)} chunks, p95 (ms)", F(p95, 1)]);
+
+            await IngestAsync(http, corpus.Skip(first)).ConfigureAwait(false);
+            (p50, p95) = await AskOverheadAsync(http).ConfigureAwait(false);
+            var total = corpus.Sum(d => d.Chunks);
+            rows.Add([$"ask overhead excluding the LLM, {total} chunks, p50 (ms)", F(p50, 1)]);
+            rows.Add([$"ask overhead excluding the LLM, {total} chunks, p95 (ms)", F(p95, 1)]);
+            rows.Add([$"memory after indexing {total} chunks, RSS (MB)", F(RssMb(app), 0)]);
+            rows.Add([$"BM25 query alone, {total} chunks, in-process, p50 (ms)", F(Bm25QueryP50(corpus), 2)]);
+            rows.Add(["single-inference violations at the model", mlx.Violations.ToString(CultureInfo.InvariantCulture)]);
+
+            Console.WriteLine($"function app, standalone process on Azurite, model answering at once ({Asks} asks per row)");
+            Table.Print(["measure", "value"], rows);
+            return 0;
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<(double P50, double P95)> AskOverheadAsync(HttpClient http)
+    {
+        string[] questions = [EvidenceFixtures.KoreanQuestion, EvidenceFixtures.EnglishQuestion, "보일러 압력이 낮으면 어떻게 하나요", "deposit returned within days"];
+        // Warm up for long enough that tiered JIT has recompiled the hot paths before timing.
+        for (var (warm, i) = (Stopwatch.StartNew(), 0); warm.Elapsed < TimeSpan.FromSeconds(3); i++)
+        {
+            await AskAsync(http, questions[i % questions.Length]).ConfigureAwait(false);
+        }
+
+        var overheads = new List<double>();
+        for (var i = 0; i < Asks; i++)
+        {
+            var timings = await AskAsync(http, questions[i % questions.Length]).ConfigureAwait(false);
+            overheads.Add(timings.GetProperty("totalMs").GetDouble() - timings.GetProperty("evidenceLlmMs").GetDouble() - timings.GetProperty("synthesisLlmMs").GetDouble());
+        }
+
+        overheads.Sort();
+        return (overheads[overheads.Count / 2], overheads[overheads.Count * 95 / 100]);
+    }
+
+    private static async Task<JsonElement> AskAsync(HttpClient http, string question)
+    {
+        using var response = await http.PostAsJsonAsync("/api/ask", new { question }).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        return json.RootElement.GetProperty("timings").Clone();
+    }
+
+    private static async Task IngestAsync(HttpClient http, IEnumerable<(string Id, string Text, int Chunks)> documents)
+    {
+        await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (document, ct) =>
+        {
+            using var response = await http.PostAsJsonAsync("/api/documents", new { id = document.Id, content = document.Text, contentType = "text" }, ct).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Synthetic documents of about 20 chunks each, mixing the fixtures' Korean and English sentences with
+    /// document-specific words, until they hold <paramref name="chunks"/> chunks.
+    /// </summary>
+    private static List<(string Id, string Text, int Chunks)> Corpus(int chunks)
+    {
+        var sentences = (EvidenceFixtures.KoreanLeaveRule + " " + EvidenceFixtures.KoreanDefinitions + " " + EvidenceFixtures.KoreanPenalties + " " + EvidenceFixtures.EnglishTenancy + " " + EvidenceFixtures.EnglishBoiler)
+            .Split([". ", "다. "], StringSplitOptions.RemoveEmptyEntries);
+        var random = new Random(20261121);
+        var corpus = new List<(string Id, string Text, int Chunks)>();
+        for (var total = 0; total < chunks;)
+        {
+            var id = $"doc{corpus.Count:D4}";
+            var text = new StringBuilder();
+            var count = 0;
+            while (count < Math.Min(ChunksPerDocument, chunks - total))
+            {
+                text.Append(sentences[random.Next(sentences.Length)]).Append(CultureInfo.InvariantCulture, $" 항목{random.Next(5000)} item{random.Next(5000)}. ");
+                count = DocumentChunker.Chunk(id, id, text.ToString(), markdown: false).Count;
+            }
+
+            corpus.Add((id, text.ToString(), count));
+            total += count;
+        }
+
+        return corpus;
+    }
+
+    /// <summary>How many of the first documents it takes to hold <paramref name="chunks"/> chunks.</summary>
+    private static int FirstChunks(List<(string Id, string Text, int Chunks)> corpus, int chunks)
+    {
+        var (documents, total) = (0, 0);
+        while (total < chunks)
+        {
+            total += corpus[documents++].Chunks;
+        }
+
+        return documents;
+    }
+
+    private static double Bm25QueryP50(List<(string Id, string Text, int Chunks)> corpus)
+    {
+        var index = new Bm25Index();
+        foreach (var (id, text, _) in corpus)
+        {
+            index.Add(id, DocumentChunker.Chunk(id, id, text, markdown: false));
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < 300; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            index.Search(i % 2 == 0 ? EvidenceFixtures.KoreanQuestion : EvidenceFixtures.EnglishQuestion, 10);
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        Console.Error.WriteLine($"in-process index: {index.ChunkCount} chunks");
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static Process Start(AzuriteServer azurite, ScriptedMlxServer mlx, string url)
+    {
+        var prefix = "b" + Guid.NewGuid().ToString("N")[..12];
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll"), "--urls", url }, UseShellExecute = false, RedirectStandardOutput = true };
+        start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
+        start.Environment["DocServer__StoragePrefix"] = prefix;
+        start.Environment["DocServer__ExtractQueue"] = prefix + "-extract";
+        start.Environment["DocServer__Endpoints__macmini__Url"] = mlx.BaseUrl.ToString();
+        start.Environment["DocServer__Endpoints__macmini__Model"] = "bench";
+        start.Environment["DocServer__Standalone"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static async Task UpAsync(HttpClient http, Process app)
+    {
+        while (true)
+        {
+            if (app.HasExited)
+            {
+                throw new InvalidOperationException($"the app exited with {app.ExitCode}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/api/gate/status").ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    private static double RssMb(Process process)
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static string Reply(string prompt) => prompt.Contains("Candidate passages", StringComparison.Ordinal)
+        ? "{\"items\": []}"
+        : "From your documents [1].";
+
+    private static string F(double value, int digits) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
