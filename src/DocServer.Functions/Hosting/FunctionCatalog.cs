@@ -21,6 +21,17 @@ public static class FunctionCatalog
         FunctionDefinition.Timer("GateSweep", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.GateSweepSchedule)}%"),
         FunctionDefinition.Queue("Extract", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.ExtractQueue)}%"),
     ];
+
+    /// <summary>Writes &lt;directory&gt;/&lt;Name&gt;/function.json for every function, as the Functions host expects beside host.json.</summary>
+    public static void WriteFunctionJsonFiles(string directory)
+    {
+        var json = new System.Text.Json.JsonSerializerOptions { WriteIndented = true };
+        foreach (var function in All)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(directory, function.Name));
+            File.WriteAllText(Path.Combine(folder.FullName, "function.json"), System.Text.Json.JsonSerializer.Serialize(function.FunctionJson(), json) + "\n");
+        }
+    }
 }
 
 /// <summary>One function: its name, trigger type, and the trigger's route/methods, schedule or queue.</summary>
