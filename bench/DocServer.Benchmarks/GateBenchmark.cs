@@ -28,7 +28,7 @@ internal static class GateBenchmark
             results.Add(await MeasureAsync(backend).ConfigureAwait(false));
         }
 
-        string[] Row(string key, string format) => [.. results.Select(r => r[key].ToString(format, CultureInfo.InvariantCulture))];
+        string[] Row(string key, string format) => [.. results.Select(r => double.IsNaN(r[key]) ? "n/a" : r[key].ToString(format, CultureInfo.InvariantCulture))];
         rows.Add(("acquire+release p50 (ms), uncontended", "", Row("p50", "F2")));
         rows.Add(("acquire+release p95 (ms), uncontended", "", Row("p95", "F2")));
         rows.Add(("storage round trips per acquire+release", "<= 4", Row("trips", "F2")));
