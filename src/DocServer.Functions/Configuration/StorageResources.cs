@@ -55,6 +55,14 @@ public sealed class StorageResources
     public static StorageAccount AccountFrom(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // The managed identity wins over a connection string: in Azure the app settings name the account,
+        // while appsettings.json still carries the local default (Azurite).
+        if (configuration["AzureWebJobsStorage:accountName"] is { Length: > 0 } accountName)
+        {
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = configuration["AzureWebJobsStorage:clientId"] });
+            return StorageAccount.WithToken(accountName, credential);
+        }
+
         if (configuration["AzureWebJobsStorage"] is { Length: > 0 } connectionString)
         {
             try
@@ -65,12 +73,6 @@ public sealed class StorageResources
             {
                 throw new InvalidOperationException($"AzureWebJobsStorage: {ex.Message}", ex);
             }
-        }
-
-        if (configuration["AzureWebJobsStorage:accountName"] is { Length: > 0 } accountName)
-        {
-            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = configuration["AzureWebJobsStorage:clientId"] });
-            return StorageAccount.WithToken(accountName, credential);
         }
 
         throw new InvalidOperationException(

@@ -1,0 +1,74 @@
+// DocServer Functions: storage, monitoring, the function app (custom handler on Elastic Premium Linux)
+// and the Azure Relay tunnel to the MLX hosts on the home network. See infra/README.md.
+targetScope = 'resourceGroup'
+
+@description('Prefix of every resource name; 3-11 lowercase letters and digits.')
+@minLength(3)
+@maxLength(11)
+param name string
+
+param location string = resourceGroup().location
+
+@description('The MLX hosts: name (endpoint and gate name), hostName and port as seen from the home network, model served.')
+param hosts array = [
+  { name: 'macmini', hostName: 'macmini.local', port: 8080, model: 'mlx-community/gemma-3-27b-it-4bit' }
+]
+
+param askEndpoint string = 'macmini'
+param backgroundEndpoint string = 'macmini'
+param llmTimeout string = '00:00:30'
+param askWaitBudget string = '00:00:20'
+param backgroundWaitBudget string = '00:10:00'
+param digestSchedule string = '0 0 7 * * *'
+param gateSweepSchedule string = '*/5 * * * * *'
+param extractQueue string = 'extract-requests'
+
+var suffix = uniqueString(resourceGroup().id)
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: { name: '${name}${suffix}', location: location }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: { name: '${name}-${suffix}', location: location }
+}
+
+module relay 'modules/relay.bicep' = {
+  name: 'relay'
+  params: { name: '${name}-relay-${suffix}', location: location, hosts: hosts }
+}
+
+module app 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: '${name}-func-${suffix}'
+    location: location
+    storageAccountName: storage.outputs.name
+    relayNamespaceName: relay.outputs.namespaceName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    hosts: hosts
+    askEndpoint: askEndpoint
+    backgroundEndpoint: backgroundEndpoint
+    llmTimeout: llmTimeout
+    askWaitBudget: askWaitBudget
+    backgroundWaitBudget: backgroundWaitBudget
+    digestSchedule: digestSchedule
+    gateSweepSchedule: gateSweepSchedule
+    extractQueue: extractQueue
+  }
+}
+
+output appUrl string = 'https://${app.outputs.hostName}'
+output relayNamespace string = relay.outputs.namespaceName
+output hybridConnections array = relay.outputs.connectionNames
+
+@description('What the listener on the home network needs, one per MLX host (Listen rights only).')
+@secure()
+output listenerConnectionStrings object = {
+  connections: [for host in hosts: {
+    name: host.name
+    connectionString: listKeys(resourceId('Microsoft.Relay/namespaces/hybridConnections/authorizationRules', relay.outputs.namespaceName, host.name, 'listen'), '2021-11-01').primaryConnectionString
+  }]
+}

@@ -1,0 +1,133 @@
+// The function app: an Elastic Premium Linux plan (Hybrid Connections need Premium or Dedicated), the
+// site running our custom handler, its app settings, its hybrid connection relays to the MLX hosts,
+// and data-plane roles on the storage account for its managed identity.
+param name string
+param location string
+param storageAccountName string
+param relayNamespaceName string
+param appInsightsConnectionString string
+
+@description('The MLX hosts: name, hostName, port, model.')
+param hosts array
+
+@description('Settings of the app (DocServer:*), see the repository README.')
+param askEndpoint string
+param backgroundEndpoint string
+param llmTimeout string
+param askWaitBudget string
+param backgroundWaitBudget string
+param digestSchedule string
+param gateSweepSchedule string
+param extractQueue string
+
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: '${name}-plan'
+  location: location
+  kind: 'elastic'
+  sku: { name: 'EP1', tier: 'ElasticPremium' }
+  properties: {
+    reserved: true
+    maximumElasticWorkerCount: 3
+  }
+}
+
+var platformSettings = [
+  { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+  // The app and the host reach storage with the managed identity: no key in these settings.
+  { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+  // The content share is the platform's, and Azure Files takes only a key here (see infra/README.md).
+  { name: 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}' }
+  { name: 'WEBSITE_CONTENTSHARE', value: toLower(name) }
+  { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+]
+
+var appSettings = [
+  { name: 'DocServer__AskEndpoint', value: askEndpoint }
+  { name: 'DocServer__BackgroundEndpoint', value: backgroundEndpoint }
+  { name: 'DocServer__LlmTimeout', value: llmTimeout }
+  { name: 'DocServer__AskWaitBudget', value: askWaitBudget }
+  { name: 'DocServer__BackgroundWaitBudget', value: backgroundWaitBudget }
+  { name: 'DocServer__RetrievalTopK', value: '10' }
+  { name: 'DocServer__MaxQuestionChars', value: '2000' }
+  { name: 'DocServer__MaxDocumentChars', value: '1000000' }
+  { name: 'DocServer__MaxRequestBytes', value: '4194304' }
+  { name: 'DocServer__AsyncResultTtl', value: '01:00:00' }
+  { name: 'DocServer__IndexRefreshInterval', value: '00:00:02' }
+  { name: 'DocServer__DigestSchedule', value: digestSchedule }
+  { name: 'DocServer__GateSweepSchedule', value: gateSweepSchedule }
+  { name: 'DocServer__ExtractQueue', value: extractQueue }
+  { name: 'DocServer__MaxDequeueCount', value: '5' }
+  { name: 'DocServer__QueueVisibilityTimeout', value: '00:05:00' }
+  { name: 'DocServer__QueuePollInterval', value: '00:00:02' }
+  { name: 'DocServer__PromptsPath', value: 'prompts' }
+  { name: 'DocServer__StoragePrefix', value: 'docserver' }
+  // Under the Functions host the host fires timers and queues; the app must not run its own.
+  { name: 'DocServer__Standalone', value: 'false' }
+]
+
+// One endpoint per MLX host, reached by its home-network name through the hybrid connection.
+var endpointSettings = flatten([for host in hosts: [
+  { name: 'DocServer__Endpoints__${host.name}__Url', value: 'http://${host.hostName}:${host.port}/v1' }
+  { name: 'DocServer__Endpoints__${host.name}__Model', value: host.model }
+  { name: 'DocServer__Endpoints__${host.name}__ApiKey', value: '' }
+  { name: 'DocServer__Endpoints__${host.name}__Gated', value: 'true' }
+  { name: 'DocServer__Endpoints__${host.name}__Capacity', value: '1' }
+  { name: 'DocServer__Endpoints__${host.name}__LeaseTtl', value: '00:00:15' }
+  { name: 'DocServer__Endpoints__${host.name}__WaiterTtl', value: '00:00:30' }
+  { name: 'DocServer__Endpoints__${host.name}__AgingAfter', value: '' }
+]])
+
+resource site 'Microsoft.Web/sites@2023-12-01' = {
+  name: name
+  location: location
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      // A custom handler brings its own runtime (self-contained linux-x64): no language stack.
+      linuxFxVersion: ''
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: concat(platformSettings, appSettings, endpointSettings)
+    }
+  }
+}
+
+resource relays 'Microsoft.Web/sites/hybridConnectionNamespaces/relays@2023-12-01' = [for host in hosts: {
+  name: '${site.name}/${relayNamespaceName}/${host.name}'
+  properties: {
+    relayName: host.name
+    relayArmUri: resourceId('Microsoft.Relay/namespaces/hybridConnections', relayNamespaceName, host.name)
+    hostname: host.hostName
+    port: host.port
+    sendKeyName: 'send'
+    sendKeyValue: listKeys(resourceId('Microsoft.Relay/namespaces/hybridConnections/authorizationRules', relayNamespaceName, host.name, 'send'), '2021-11-01').primaryKey
+    serviceBusNamespace: relayNamespaceName
+    serviceBusSuffix: '.servicebus.windows.net'
+  }
+}]
+
+resource roles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [storageBlobDataOwner, storageQueueDataContributor, storageTableDataContributor]: {
+  scope: storage
+  name: guid(storage.id, site.id, role)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+output hostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId
