@@ -23,52 +23,44 @@ internal static class AppBenchmark
         var azurite = await AzuriteServer.GetAsync().ConfigureAwait(false);
         await using var mlx = await ScriptedMlxServer.StartAsync().ConfigureAwait(false);
         mlx.ReplyWith(prompt => MlxReply.Text(Reply(prompt)));
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var started = Stopwatch.StartNew();
-        using var app = Start(azurite, mlx, url);
+        using var app = AppProcess.Start(Settings(azurite, mlx), url);
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
-        try
-        {
-            await UpAsync(http, app).ConfigureAwait(false);
-            var startup = started.Elapsed.TotalMilliseconds;
-            await Task.Delay(1000).ConfigureAwait(false);
-            var idleMb = RssMb(app);
-            var rows = new List<string[]>();
-            rows.Add(["start-up to first 200 (ms)", F(startup, 0)]);
-            rows.Add(["memory idle, RSS (MB)", F(idleMb, 0)]);
+        await app.WaitUntilUpAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        var startup = started.Elapsed.TotalMilliseconds;
+        await Task.Delay(1000).ConfigureAwait(false);
+        var idleMb = app.ResidentMegabytes();
+        var rows = new List<string[]>();
+        rows.Add(["start-up to first 200 (ms)", F(startup, 0)]);
+        rows.Add(["memory idle, RSS (MB)", F(idleMb, 0)]);
 
-            var corpus = Corpus(20_000);
-            var first = FirstChunks(corpus, 1_000);
-            await IngestAsync(http, corpus.Take(first)).ConfigureAwait(false);
-            var (p50, p95) = await AskOverheadAsync(http).ConfigureAwait(false);
-            rows.Add([$"ask overhead excluding the LLM, {corpus.Take(first).Sum(d => d.Chunks)} chunks, p50 (ms)", F(p50, 1)]);
-            rows.Add([$"ask overhead excluding the LLM, {corpus.Take(first).Sum(d => d.Chunks)} chunks, p95 (ms)", F(p95, 1)]);
+        var corpus = Corpus(20_000);
+        var first = FirstChunks(corpus, 1_000);
+        await IngestAsync(http, corpus.Take(first)).ConfigureAwait(false);
+        var (p50, p95) = await AskOverheadAsync(http).ConfigureAwait(false);
+        rows.Add([$"ask overhead excluding the LLM, {corpus.Take(first).Sum(d => d.Chunks)} chunks, p50 (ms)", F(p50, 1)]);
+        rows.Add([$"ask overhead excluding the LLM, {corpus.Take(first).Sum(d => d.Chunks)} chunks, p95 (ms)", F(p95, 1)]);
 
-            await IngestAsync(http, corpus.Skip(first)).ConfigureAwait(false);
-            (p50, p95) = await AskOverheadAsync(http).ConfigureAwait(false);
-            var total = corpus.Sum(d => d.Chunks);
-            rows.Add([$"ask overhead excluding the LLM, {total} chunks, p50 (ms)", F(p50, 1)]);
-            rows.Add([$"ask overhead excluding the LLM, {total} chunks, p95 (ms)", F(p95, 1)]);
-            rows.Add([$"memory after indexing {total} chunks, RSS (MB)", F(RssMb(app), 0)]);
-            rows.Add([$"BM25 query alone, {total} chunks, in-process, p50 (ms)", F(Bm25QueryP50(corpus), 2)]);
-            rows.Add(["single-inference violations at the model", mlx.Violations.ToString(CultureInfo.InvariantCulture)]);
+        await IngestAsync(http, corpus.Skip(first)).ConfigureAwait(false);
+        (p50, p95) = await AskOverheadAsync(http).ConfigureAwait(false);
+        var total = corpus.Sum(d => d.Chunks);
+        rows.Add([$"ask overhead excluding the LLM, {total} chunks, p50 (ms)", F(p50, 1)]);
+        rows.Add([$"ask overhead excluding the LLM, {total} chunks, p95 (ms)", F(p95, 1)]);
+        rows.Add([$"memory after indexing {total} chunks, RSS (MB)", F(app.ResidentMegabytes(), 0)]);
+        rows.Add([$"BM25 query alone, {total} chunks, in-process, p50 (ms)", F(Bm25QueryP50(corpus), 2)]);
+        rows.Add(["single-inference violations at the model", mlx.Violations.ToString(CultureInfo.InvariantCulture)]);
 
-            Console.WriteLine($"function app, standalone process on Azurite, model answering at once ({Asks} asks per row)");
-            Table.Print(["measure", "value"], rows);
-            return 0;
-        }
-        finally
-        {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync().ConfigureAwait(false);
-        }
+        Console.WriteLine($"function app, standalone process on Azurite, model answering at once ({Asks} asks per row)");
+        Table.Print(["measure", "value"], rows);
+        return 0;
     }
 
     private static async Task<(double P50, double P95)> AskOverheadAsync(HttpClient http)
     {
         string[] questions = [EvidenceFixtures.KoreanQuestion, EvidenceFixtures.EnglishQuestion, "보일러 압력이 낮으면 어떻게 하나요", "deposit returned within days"];
         // Warm up for long enough that tiered JIT has recompiled the hot paths before timing.
-        for (var (warm, i) = (Stopwatch.StartNew(), 0); warm.Elapsed < TimeSpan.FromSeconds(3); i++)
+        for (var (warm, i) = (Stopwatch.StartNew(), 0); warm.Elapsed < TimeSpan.FromSeconds(8); i++)
         {
             await AskAsync(http, questions[i % questions.Length]).ConfigureAwait(false);
         }
@@ -162,53 +154,19 @@ internal static class AppBenchmark
         return times[times.Count / 2];
     }
 
-    private static Process Start(AzuriteServer azurite, ScriptedMlxServer mlx, string url)
+    private static Dictionary<string, string> Settings(AzuriteServer azurite, ScriptedMlxServer mlx)
     {
         var prefix = "b" + Guid.NewGuid().ToString("N")[..12];
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll"), "--urls", url }, UseShellExecute = false, RedirectStandardOutput = true };
-        start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
-        start.Environment["DocServer__StoragePrefix"] = prefix;
-        start.Environment["DocServer__ExtractQueue"] = prefix + "-extract";
-        start.Environment["DocServer__Endpoints__macmini__Url"] = mlx.BaseUrl.ToString();
-        start.Environment["DocServer__Endpoints__macmini__Model"] = "bench";
-        start.Environment["DocServer__Standalone"] = "false";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
-
-    private static async Task UpAsync(HttpClient http, Process app)
-    {
-        while (true)
+        return new Dictionary<string, string>
         {
-            if (app.HasExited)
-            {
-                throw new InvalidOperationException($"the app exited with {app.ExitCode}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("/api/gate/status").ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-    }
-
-    private static double RssMb(Process process)
-    {
-        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["DocServer__StoragePrefix"] = prefix,
+            ["DocServer__ExtractQueue"] = prefix + "-extract",
+            ["DocServer__Endpoints__macmini__Url"] = mlx.BaseUrl.ToString(),
+            ["DocServer__Endpoints__macmini__Model"] = "bench",
+            ["DocServer__Standalone"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
     }
 
     private static string Reply(string prompt) => prompt.Contains("Candidate passages", StringComparison.Ordinal)
@@ -216,11 +174,4 @@ internal static class AppBenchmark
         : "From your documents [1].";
 
     private static string F(double value, int digits) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

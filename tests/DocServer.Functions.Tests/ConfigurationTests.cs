@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DocServer.Testing;
 
 namespace DocServer.Functions.Tests;
@@ -16,26 +15,18 @@ public sealed class ConfigurationTests
     [InlineData("AzureWebJobsStorage", "", "No storage configured: set AzureWebJobsStorage")]
     public async Task BadSetting_StopsStartUpWithAMessageNamingIt(string variable, string value, string message)
     {
-        var azurite = await AzuriteServer.GetAsync();
-        var start = new ProcessStartInfo("dotnet")
+        var settings = new Dictionary<string, string>
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll"), "--urls", "http://127.0.0.1:0" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            ["AzureWebJobsStorage"] = (await AzuriteServer.GetAsync()).ConnectionString,
+            ["DocServer__Standalone"] = "false",
         };
-        start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
-        start.Environment["DocServer__Standalone"] = "false";
-        start.Environment[variable] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        settings[variable] = value;
+        using var app = AppProcess.Start(settings, "http://127.0.0.1:0");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        await process.WaitForExitAsync(timeout.Token);
+        await app.WaitForExitAsync(timeout.Token);
 
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains(message, await output + await errors, StringComparison.Ordinal);
+        Assert.NotEqual(0, app.ExitCode);
+        Assert.Contains(message, app.Output, StringComparison.Ordinal);
     }
 }

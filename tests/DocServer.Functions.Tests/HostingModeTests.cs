@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using DocServer.Core.Entities;
 using DocServer.Core.Gates;
 using DocServer.Functions.Configuration;
@@ -15,48 +13,20 @@ public sealed class HostingModeTests
     [Fact]
     public async Task UnderTheFunctionsHost_ListensOnTheCustomHandlerPortAndRunsNoTimersOfItsOwn()
     {
-        var azurite = await AzuriteServer.GetAsync();
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        var port = LoopbackPorts.Free();
+        using var app = AppProcess.Start(new Dictionary<string, string>
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll") },
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["AzureWebJobsStorage"] = azurite.ConnectionString;
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["DocServer__StoragePrefix"] = "h" + Guid.NewGuid().ToString("N")[..12];
-        using var process = Process.Start(start)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
-        process.BeginOutputReadLine();
-        try
-        {
-            using var http = new HttpClient();
-            HttpResponseMessage? status = null;
-            for (var i = 0; i < 300 && status is null; i++)
-            {
-                try
-                {
-                    status = await http.GetAsync($"http://127.0.0.1:{port}/api/gate/status");
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(100);
-                }
-            }
+            ["AzureWebJobsStorage"] = (await AzuriteServer.GetAsync()).ConnectionString,
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DocServer__StoragePrefix"] = "h" + Guid.NewGuid().ToString("N")[..12],
+        });
 
-            Assert.Equal(HttpStatusCode.OK, status?.StatusCode);
-            var sweep = await http.PostAsync($"http://127.0.0.1:{port}/GateSweep", new StringContent("{\"Data\":{},\"Metadata\":{}}", System.Text.Encoding.UTF8, "application/json"));
-            Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
-            Assert.DoesNotContain(output, line => line.Contains("standalone mode", StringComparison.Ordinal));
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        await app.WaitUntilUpAsync(TimeSpan.FromSeconds(30), $"http://127.0.0.1:{port}");
+        using var http = new HttpClient();
+        var sweep = await http.PostAsync($"http://127.0.0.1:{port}/GateSweep", new StringContent("{\"Data\":{},\"Metadata\":{}}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, sweep.StatusCode);
+        Assert.DoesNotContain("standalone mode", app.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,12 +52,5 @@ public sealed class HostingModeTests
 
         Assert.Empty(state.Holders);
         Assert.Equal(1, state.Counters.Expiries);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

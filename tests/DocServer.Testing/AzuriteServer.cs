@@ -63,7 +63,7 @@ public sealed class AzuriteServer
             throw new InvalidOperationException($"Azurite is not installed: run `npm ci` in {root} (./test.sh does it for you).");
         }
 
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         var folder = Directory.CreateTempSubdirectory("docserver-azurite-").FullName;
         var start = new ProcessStartInfo(azurite)
         {
@@ -117,13 +117,6 @@ public sealed class AzuriteServer
         }
 
         throw new TimeoutException($"Azurite did not listen on port {port} within 60 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Stop(Process process, string folder)

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -49,12 +47,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
     }
 
     /// <summary>An http URL on which nothing listens: connecting is refused.</summary>
-    public static Uri RefusedUrl()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/v1/");
-    }
+    public static Uri RefusedUrl() => new($"http://127.0.0.1:{LoopbackPorts.Free()}/v1/");
 
     /// <summary>Replies in order, one per request; when the script runs out, <see cref="ReplyWith"/> decides.</summary>
     public void Enqueue(params MlxReply[] replies)

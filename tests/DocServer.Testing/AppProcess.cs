@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace DocServer.Testing;
+
+/// <summary>
+/// The function app as a real process (the DocServer.Functions.dll built beside the caller), with its
+/// settings as environment variables, for crash, multi-instance, start-up and hosting-mode checks.
+/// </summary>
+public sealed class AppProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private AppProcess(Process process, string? url)
+    {
+        _process = process;
+        Url = url;
+        _process.OutputDataReceived += (_, e) => _output.Enqueue(e.Data ?? string.Empty);
+        _process.ErrorDataReceived += (_, e) => _output.Enqueue(e.Data ?? string.Empty);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Where it listens, when started with a URL.</summary>
+    public string? Url { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Starts the app; <paramref name="url"/> null leaves the listening address to its settings.</summary>
+    public static AppProcess Start(IReadOnlyDictionary<string, string> environment, string? url = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll") },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        if (url is not null)
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(url);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the app"), url);
+    }
+
+    /// <summary>Waits for <paramref name="url"/> (default: its own) to answer GET /api/gate/status with 200; throws if it exits first.</summary>
+    public async Task WaitUntilUpAsync(TimeSpan timeout, string? url = null)
+    {
+        var target = $"{url ?? Url}/api/gate/status";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the app exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(target).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"the app did not answer {target} within {timeout}:\n{Output}");
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    /// <summary>Resident memory, from /proc (Linux).</summary>
+    public double ResidentMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+    }
+}
