@@ -29,4 +29,38 @@ public sealed class ConfigurationTests
         Assert.NotEqual(0, app.ExitCode);
         Assert.Contains(message, app.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("synthesis.txt", "Answer {question} from {evidence}.", "synthesis.txt': missing placeholder(s) {query}")]
+    [InlineData("document_summary.txt", null, "document_summary.txt' does not exist")]
+    public async Task BrokenOrMissingPromptFile_StopsStartUpNamingTheFile(string file, string? text, string message)
+    {
+        var prompts = Directory.CreateTempSubdirectory("docserver-prompts").FullName;
+        foreach (var source in Directory.GetFiles(Path.Combine(AzuriteServer.RepositoryRoot(), "prompts")))
+        {
+            File.Copy(source, Path.Combine(prompts, Path.GetFileName(source)));
+        }
+
+        if (text is null)
+        {
+            File.Delete(Path.Combine(prompts, file));
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(prompts, file), text);
+        }
+
+        using var app = AppProcess.Start(new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = (await AzuriteServer.GetAsync()).ConnectionString,
+            ["DocServer__Standalone"] = "false",
+            ["DocServer__PromptsPath"] = prompts,
+        }, "http://127.0.0.1:0");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        await app.WaitForExitAsync(timeout.Token);
+
+        Assert.NotEqual(0, app.ExitCode);
+        Assert.Contains(message, app.Output, StringComparison.Ordinal);
+    }
 }

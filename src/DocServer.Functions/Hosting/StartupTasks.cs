@@ -3,11 +3,17 @@ using DocServer.Functions.Documents;
 
 namespace DocServer.Functions.Hosting;
 
-/// <summary>Before the first request: storage exists (created if missing) and the index holds every document.</summary>
-public sealed class StartupTasks(StorageResources storage, DocumentIndex index) : IHostedService
+/// <summary>
+/// Before the first request: the prompts and model clients are built (a broken prompt file or endpoint
+/// stops start-up here, naming it, rather than failing the first ask), storage exists (created if
+/// missing) and the index holds every document.
+/// </summary>
+public sealed class StartupTasks(Prompts prompts, LanguageModels models, StorageResources storage, DocumentIndex index) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        GC.KeepAlive(prompts);
+        GC.KeepAlive(models);
         await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await index.RefreshIfStaleAsync(cancellationToken).ConfigureAwait(false);
     }
