@@ -64,6 +64,14 @@ public sealed class AskJobs(StorageResources storage, AskService asks, IOptions<
             row["Error"] = "The ask failed on the server; see the app's logs for ask " + id + ".";
         }
 
-        await storage.Asks.UpsertEntityAsync(row, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await storage.Asks.UpsertEntityAsync(row, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nobody awaits this task: say so in the log, or the job would stay "running" without a trace.
+            AskLog.AsyncAskNotRecorded(logger, ex, id);
+        }
     }
 }
