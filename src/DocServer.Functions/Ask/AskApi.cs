@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Ask;
 
 /// <summary>POST /api/ask (synchronous, or 202 + status URL) and GET /api/ask/{id}.</summary>
-public static class AskApi
+internal static class AskApi
 {
     public static RouteGroupBuilder MapAsk(this RouteGroupBuilder api)
     {
@@ -63,4 +63,4 @@ public static class AskApi
     }
 }
 
-public sealed record AskAccepted(string Id, string Status, string StatusUrl);
+internal sealed record AskAccepted(string Id, string Status, string StatusUrl);

@@ -11,7 +11,7 @@ namespace DocServer.Functions.Ask;
 /// and its result is kept (status in a table row, result in a blob) for AsyncResultTtl, so any
 /// instance can answer the poll. A job whose instance died stays "running" until it expires.
 /// </summary>
-public sealed class AskJobs(StorageResources storage, AskService asks, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<AskJobs> logger)
+internal sealed class AskJobs(StorageResources storage, AskService asks, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<AskJobs> logger)
 {
     private const string Partition = "ask";
 

@@ -1,4 +1,4 @@
 namespace DocServer.Functions.Ask;
 
 /// <summary>POST /api/ask. <see cref="Async"/>: answer 202 with a status URL instead of waiting.</summary>
-public sealed record AskRequest(string? Question, bool? Async);
+internal sealed record AskRequest(string? Question, bool? Async);

@@ -3,7 +3,7 @@ using DocServer.Core.Evidence;
 namespace DocServer.Functions.Ask;
 
 /// <summary>The answer to an ask, with the evidence it cites, why anything fell back, and where the time went.</summary>
-public sealed record AskResponse(
+internal sealed record AskResponse(
     string Question,
     string Answer,
     bool Found,
@@ -13,8 +13,8 @@ public sealed record AskResponse(
     AskSkipReasons SkipReasons,
     AskTimings Timings);
 
-public sealed record AskSkipReasons(string? Evidence, string? Synthesis);
+internal sealed record AskSkipReasons(string? Evidence, string? Synthesis);
 
 /// <summary>Milliseconds: retrieval; evidence and synthesis, each with its gate wait and its model call; the whole ask.</summary>
-public sealed record AskTimings(
+internal sealed record AskTimings(
     double RetrievalMs, double EvidenceMs, double EvidenceGateWaitMs, double EvidenceLlmMs, double SynthesisMs, double SynthesisGateWaitMs, double SynthesisLlmMs, double TotalMs);

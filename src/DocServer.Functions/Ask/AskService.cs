@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Ask;
 
 /// <summary>The ask pipeline: retrieve, extract evidence (FOREGROUND), synthesise (FOREGROUND).</summary>
-public sealed class AskService(DocumentIndex index, EvidenceExtractor extractor, AnswerSynthesizer synthesizer, IOptions<DocServerOptions> options, TimeProvider time)
+internal sealed class AskService(DocumentIndex index, EvidenceExtractor extractor, AnswerSynthesizer synthesizer, IOptions<DocServerOptions> options, TimeProvider time)
 {
     public async Task<AskResponse> AskAsync(string question, CancellationToken cancellationToken)
     {

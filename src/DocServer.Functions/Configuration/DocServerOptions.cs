@@ -4,7 +4,7 @@ namespace DocServer.Functions.Configuration;
 /// Every setting of the app, bound from the "DocServer" section (in Azure app settings and
 /// local.settings.json, written DocServer__Name__Sub). Validated at start-up by <see cref="DocServerOptionsValidator"/>.
 /// </summary>
-public sealed class DocServerOptions
+internal sealed class DocServerOptions
 {
     public const string Section = "DocServer";
 

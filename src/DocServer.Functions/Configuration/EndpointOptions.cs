@@ -1,7 +1,7 @@
 namespace DocServer.Functions.Configuration;
 
 /// <summary>One LLM endpoint (an MLX host, or an ungated cloud fallback) and its gate's settings.</summary>
-public sealed class EndpointOptions
+internal sealed class EndpointOptions
 {
     /// <summary>OpenAI-compatible base URL, e.g. http://macmini.local:8080/v1.</summary>
     public string Url { get; set; } = string.Empty;

@@ -4,7 +4,7 @@ using DocServer.Llm.Mlx;
 namespace DocServer.Functions.Configuration;
 
 /// <summary>One model client per configured endpoint, by endpoint name (which is also its gate's name, G1).</summary>
-public sealed class LanguageModels(DocServerOptions options)
+internal sealed class LanguageModels(DocServerOptions options)
 {
     private readonly Dictionary<string, ILanguageModel> _models = options.Endpoints.ToDictionary(
         e => e.Key,

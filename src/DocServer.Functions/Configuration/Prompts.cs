@@ -9,7 +9,7 @@ namespace DocServer.Functions.Configuration;
 /// The prompt files, loaded and checked once at start-up. Only the evidence prompt may be missing
 /// (E4: extraction then answers from rules); any other missing or broken prompt stops the app, naming the file.
 /// </summary>
-public sealed class Prompts
+internal sealed class Prompts
 {
     public const string DigestDocumentPlaceholder = "document";
     public const string TitlePlaceholder = "title";

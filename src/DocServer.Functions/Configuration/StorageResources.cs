@@ -11,7 +11,7 @@ namespace DocServer.Functions.Configuration;
 /// account: the one in AzureWebJobsStorage (a connection string; UseDevelopmentStorage=true for
 /// Azurite), or AzureWebJobsStorage__accountName with the managed identity, as the Functions host reads it.
 /// </summary>
-public sealed class StorageResources
+internal sealed class StorageResources
 {
     public StorageResources(StorageAccount account, DocServerOptions options)
     {

@@ -1,6 +1,6 @@
 namespace DocServer.Functions.Digests;
 
 /// <summary>What was added between two digests, one summary per document.</summary>
-public sealed record Digest(string Id, DateTimeOffset From, DateTimeOffset To, DateTimeOffset CreatedAt, IReadOnlyList<DigestEntry> Documents);
+internal sealed record Digest(string Id, DateTimeOffset From, DateTimeOffset To, DateTimeOffset CreatedAt, IReadOnlyList<DigestEntry> Documents);
 
-public sealed record DigestEntry(string DocumentId, string Title, DateTimeOffset IngestedAt, string Summary, IReadOnlyList<string> Keywords);
+internal sealed record DigestEntry(string DocumentId, string Title, DateTimeOffset IngestedAt, string Summary, IReadOnlyList<string> Keywords);

@@ -17,7 +17,7 @@ namespace DocServer.Functions.Digests;
 /// start one), and each document's summary is checkpointed as it is made, so a failed or restarted run
 /// resumes where it stopped and redoes nothing. Summaries already made by extraction are reused.
 /// </summary>
-public sealed class DigestService(
+internal sealed class DigestService(
     StorageResources storage, DocumentStore documents, DocumentExtraction extraction, IOptions<JsonOptions> json, TimeProvider time, ILogger<DigestService> logger)
 {
     private const string StatePartition = "state";

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace DocServer.Functions.Digests;
 
 /// <summary>GET /api/digests (ids, newest first), /api/digests/latest and /api/digests/{id} (JSON, or markdown with ?format=md).</summary>
-public static class DigestsApi
+internal static class DigestsApi
 {
     public static RouteGroupBuilder MapDigests(this RouteGroupBuilder api)
     {

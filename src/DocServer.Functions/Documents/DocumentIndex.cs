@@ -11,7 +11,7 @@ namespace DocServer.Functions.Documents;
 /// the documents that changed, so every instance serves the same documents within that interval.
 /// Changes made by this instance apply at once.
 /// </summary>
-public sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptions> options, TimeProvider time) : IDisposable
+internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptions> options, TimeProvider time) : IDisposable
 {
     private readonly Bm25Index _index = new();
     private readonly Dictionary<string, DateTimeOffset> _loaded = new(StringComparer.Ordinal);

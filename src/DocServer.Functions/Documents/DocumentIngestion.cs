@@ -9,7 +9,7 @@ namespace DocServer.Functions.Documents;
 /// Takes a document in: checks it, chunks it, stores it, indexes it, and queues its background
 /// extraction. Checks come first, so a rejected document changes nothing that is stored.
 /// </summary>
-public sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, StorageResources storage, IOptions<DocServerOptions> options)
+internal sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, StorageResources storage, IOptions<DocServerOptions> options)
 {
     /// <summary>The document, or the reason it was refused (for a 400).</summary>
     public async Task<(DocumentRecord? Document, string? Problem)> IngestAsync(string? id, string? title, string? content, string? contentType, CancellationToken cancellationToken)

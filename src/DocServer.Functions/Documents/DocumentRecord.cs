@@ -1,7 +1,7 @@
 namespace DocServer.Functions.Documents;
 
 /// <summary>A stored document as the API shows it. Summary and keywords arrive later, from background extraction.</summary>
-public sealed record DocumentRecord(
+internal sealed record DocumentRecord(
     string Id,
     string Title,
     string ContentType,

@@ -12,7 +12,7 @@ namespace DocServer.Functions.Documents;
 /// delete removes it first, so a document is never half-visible, and a failed request leaves any
 /// earlier version intact.
 /// </summary>
-public sealed class DocumentStore(StorageResources storage, TimeProvider time)
+internal sealed class DocumentStore(StorageResources storage, TimeProvider time)
 {
     private const string Partition = "doc";
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace DocServer.Functions.Documents;
 
 /// <summary>POST/GET/DELETE /api/documents: ingest (JSON body or multipart upload), list, read, delete.</summary>
-public static class DocumentsApi
+internal static class DocumentsApi
 {
     public static RouteGroupBuilder MapDocuments(this RouteGroupBuilder api)
     {

@@ -1,4 +1,4 @@
 namespace DocServer.Functions.Documents;
 
 /// <summary>POST /api/documents as JSON. ContentType: "markdown" (section-aware chunks) or "text".</summary>
-public sealed record IngestRequest(string? Id, string? Title, string? Content, string? ContentType);
+internal sealed record IngestRequest(string? Id, string? Title, string? Content, string? ContentType);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Evidence;
 
 /// <summary>POST /api/evidence: the caller's own search results in, evidence out (FOREGROUND).</summary>
-public static class EvidenceApi
+internal static class EvidenceApi
 {
     private const int MaxResults = 50;
 
@@ -45,6 +45,6 @@ public static class EvidenceApi
     }
 }
 
-public sealed record EvidenceRequest(string? Query, IReadOnlyList<EvidenceRequestResult>? Results);
+internal sealed record EvidenceRequest(string? Query, IReadOnlyList<EvidenceRequestResult>? Results);
 
-public sealed record EvidenceRequestResult(string? DocId, string? ChunkId, string? Title, string? SectionTitle, string? Text, double? Score, double? RerankScore);
+internal sealed record EvidenceRequestResult(string? DocId, string? ChunkId, string? Title, string? SectionTitle, string? Text, double? Score, double? RerankScore);

@@ -12,7 +12,7 @@ namespace DocServer.Functions.Extraction;
 /// gate (BACKGROUND, so asks go first). A model failure throws, so the queue retries the message and
 /// parks it in the poison queue after MaxDequeueCount attempts.
 /// </summary>
-public sealed class DocumentExtraction(DocumentStore store, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
+internal sealed class DocumentExtraction(DocumentStore store, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
 {
     private const int MaxDocumentChars = 6000;
 

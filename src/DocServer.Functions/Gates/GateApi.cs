@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace DocServer.Functions.Gates;
 
 /// <summary>GET /api/gate/status: every gate's holders and queue (G9: reads only).</summary>
-public static class GateApi
+internal static class GateApi
 {
     public static RouteGroupBuilder MapGateStatus(this RouteGroupBuilder api)
     {

@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Hosting;
 
 /// <summary>Composition: options, storage, gates, models, the pipeline services, and the HTTP surface.</summary>
-public static class DocServerHost
+internal static class DocServerHost
 {
     public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const int StandalonePort = 7071;

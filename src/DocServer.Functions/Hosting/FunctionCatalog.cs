@@ -7,7 +7,7 @@ namespace DocServer.Functions.Hosting;
 /// functions are forwarded to the app's own routes; timer and queue functions are invoked on
 /// POST /{Name}. The publish step writes function.json files from this list.
 /// </summary>
-public static class FunctionCatalog
+internal static class FunctionCatalog
 {
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
@@ -35,7 +35,7 @@ public static class FunctionCatalog
 }
 
 /// <summary>One function: its name, trigger type, and the trigger's route/methods, schedule or queue.</summary>
-public sealed record FunctionDefinition(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? Schedule, string? QueueName)
+internal sealed record FunctionDefinition(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? Schedule, string? QueueName)
 {
     public static FunctionDefinition Http(string name, string route, params string[] methods) => new(name, "httpTrigger", route, methods, null, null);
 

@@ -9,7 +9,7 @@ namespace DocServer.Functions.Hosting;
 /// <c>{"Outputs": {...}, "Logs": [...], "ReturnValue": ...}</c>. A failure answers 500, so the host
 /// counts it (and retries queue messages up to maxDequeueCount, then poisons them).
 /// </summary>
-public static class FunctionInvocations
+internal static class FunctionInvocations
 {
     public static WebApplication MapFunctionInvocations(this WebApplication app)
     {
@@ -46,6 +46,6 @@ public static class FunctionInvocations
     }
 }
 
-public sealed record InvocationRequest(Dictionary<string, JsonElement>? Data, Dictionary<string, JsonElement>? Metadata);
+internal sealed record InvocationRequest(Dictionary<string, JsonElement>? Data, Dictionary<string, JsonElement>? Metadata);
 
-public sealed record InvocationResponse(Dictionary<string, object?> Outputs, IReadOnlyList<string> Logs, object? ReturnValue);
+internal sealed record InvocationResponse(Dictionary<string, object?> Outputs, IReadOnlyList<string> Logs, object? ReturnValue);

@@ -8,7 +8,7 @@ namespace DocServer.Functions.Hosting;
 /// The one code path of each timer and queue function, whoever triggers it: the Functions host
 /// (POST /{Name}) or, standalone, the in-process scheduler and queue listener.
 /// </summary>
-public sealed class FunctionInvoker(GateClient gates, DigestService digests, DocumentExtraction extraction)
+internal sealed class FunctionInvoker(GateClient gates, DigestService digests, DocumentExtraction extraction)
 {
     public async Task<object?> InvokeAsync(string function, string? input, CancellationToken cancellationToken) => function switch
     {

@@ -9,7 +9,7 @@ namespace DocServer.Functions.Hosting;
 /// invisible to other instances for QueueVisibilityTimeout; success deletes it; failure leaves it to
 /// reappear and be retried; after MaxDequeueCount failures it moves to the "-poison" queue.
 /// </summary>
-public sealed class QueueListener(FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, TimeProvider time, ILogger<QueueListener> logger) : BackgroundService
+internal sealed class QueueListener(FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, TimeProvider time, ILogger<QueueListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -8,7 +8,7 @@ namespace DocServer.Functions.Hosting;
 /// stops start-up here, naming it, rather than failing the first ask), storage exists (created if
 /// missing) and the index holds every document.
 /// </summary>
-public sealed class StartupTasks(Prompts prompts, LanguageModels models, StorageResources storage, DocumentIndex index) : IHostedService
+internal sealed class StartupTasks(Prompts prompts, LanguageModels models, StorageResources storage, DocumentIndex index) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace DocServer.Functions.Hosting;
 /// fails is logged and the next occurrence fires as usual; a run still going when its next occurrence
 /// comes is not started twice.
 /// </summary>
-public sealed class TimerScheduler(FunctionInvoker invoker, IOptions<DocServerOptions> options, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
+internal sealed class TimerScheduler(FunctionInvoker invoker, IOptions<DocServerOptions> options, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
