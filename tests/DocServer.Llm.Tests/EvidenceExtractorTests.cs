@@ -69,6 +69,7 @@ public sealed class EvidenceExtractorTests
         var result = await bed.KoreanAsync();
 
         var request = Assert.Single(bed.Server.Requests);
+        Assert.True(request.Stream, "the reply is streamed, so a timeout stops the host's generation");
         Assert.Equal("gemma-test", request.Model);
         Assert.Equal(bed.Options.MaxReplyTokens, request.MaxTokens);
         Assert.Contains(EvidenceFixtures.KoreanQuestion, request.Prompt, StringComparison.Ordinal);
@@ -92,6 +93,42 @@ public sealed class EvidenceExtractorTests
         Assert.NotEmpty(result.Items);
         Assert.All(result.Items, i => Assert.Equal(EvidenceSource.RuleFallback, i.Source));
         Assert.Empty((await bed.GateStateAsync()).Holders);
+    }
+
+    [Fact]
+    public async Task E7_TimeoutMidReply_ClosesTheStreamSoTheHostIsFreeForTheNextCaller()
+    {
+        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = Short });
+        bed.Server.Enqueue(
+            MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.9)), TimeSpan.FromSeconds(5)),
+            MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.9))));
+
+        var timedOut = await bed.KoreanAsync();
+        var next = await bed.KoreanAsync();
+
+        Assert.Equal(EvidenceSkipReasons.LlmTimeout, timedOut.SkipReason);
+        Assert.DoesNotContain("fallback", next.SkipReason ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal(1, bed.Server.Abandoned);
+        Assert.Equal(0, bed.Server.Violations);
+    }
+
+    [Fact]
+    public async Task Control_NonStreamedRequestAbandonedByItsClient_KeepsTheHostBusy()
+    {
+        // Why the client streams: an abandoned non-streamed request still occupies the host.
+        await using var bed = await ExtractionBed.StartAsync();
+        bed.Server.ReplyWith(_ => MlxReply.Text("{}", TimeSpan.FromSeconds(1)));
+        using var http = new HttpClient { BaseAddress = bed.Server.BaseUrl };
+        static StringContent Body() => new("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"p\"}]}", System.Text.Encoding.UTF8, "application/json");
+        using (var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.PostAsync("chat/completions", Body(), giveUp.Token));
+        }
+
+        var second = await http.PostAsync("chat/completions", Body());
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Equal(1, bed.Server.Violations);
     }
 
     [Fact]

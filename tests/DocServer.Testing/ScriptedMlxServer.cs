@@ -12,6 +12,8 @@ namespace DocServer.Testing;
 /// An OpenAI-compatible chat server on 127.0.0.1 that behaves like one MLX host: it does one inference
 /// at a time, and a request arriving while another is in progress is answered 503 and counted as a
 /// violation, so tests see the failure the gate exists to prevent. Replies are scripted per request.
+/// A streamed reply stops as soon as the client closes the connection; a non-streamed one is finished
+/// first (as mlx_lm does), keeping the host busy after the client has gone.
 /// </summary>
 public sealed class ScriptedMlxServer : IAsyncDisposable
 {
@@ -22,6 +24,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
     private int _inFlight;
     private int _violations;
     private int _mostAtOnce;
+    private int _abandoned;
 
     private ScriptedMlxServer(WebApplication app) => _app = app;
 
@@ -30,6 +33,9 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
     public int Violations => Volatile.Read(ref _violations);
 
     public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+    /// <summary>Requests whose client closed the connection before the reply was complete.</summary>
+    public int Abandoned => Volatile.Read(ref _abandoned);
 
     public IReadOnlyList<MlxRequest> Requests => [.. _requests];
 
@@ -79,13 +85,15 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
 
             var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             var prompt = body?["messages"]?.AsArray().LastOrDefault()?["content"]?.GetValue<string>() ?? string.Empty;
-            _requests.Enqueue(new MlxRequest(prompt, body?["model"]?.GetValue<string>(), body?["max_completion_tokens"]?.GetValue<int>() ?? body?["max_tokens"]?.GetValue<int>()));
+            var stream = body?["stream"]?.GetValue<bool>() == true;
+            _requests.Enqueue(new MlxRequest(prompt, body?["model"]?.GetValue<string>(), body?["max_completion_tokens"]?.GetValue<int>() ?? body?["max_tokens"]?.GetValue<int>(), stream));
             var reply = _script.TryDequeue(out var next) ? next : _fallback(prompt);
-            await RespondAsync(context, reply);
+            await RespondAsync(context, reply, stream);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client gave up (its timeout, or its lease was lost); nothing to answer.
+            // The client gave up (its timeout, or its lease was lost): like mlx_lm streaming, stop at once.
+            Interlocked.Increment(ref _abandoned);
         }
         finally
         {
@@ -93,12 +101,28 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
         }
     }
 
-    private static async Task RespondAsync(HttpContext context, MlxReply reply)
+    private static async Task RespondAsync(HttpContext context, MlxReply reply, bool stream)
     {
         switch (reply)
         {
+            case MlxReply.TextReply text when stream:
+                // Server-sent events, a few pieces spread over the latency, as mlx_lm streams tokens.
+                context.Response.ContentType = "text/event-stream";
+                var pieces = Pieces(text.Content, 3);
+                foreach (var piece in pieces)
+                {
+                    await Task.Delay(text.Latency / pieces.Count, context.RequestAborted);
+                    await context.Response.WriteAsync($"data: {Chunk(piece, null)}\n\n", context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                }
+
+                await context.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\ndata: [DONE]\n\n", context.RequestAborted);
+                break;
             case MlxReply.TextReply text:
-                await Task.Delay(text.Latency, context.RequestAborted);
+                // Like mlx_lm without streaming: the answer is made in full whether or not anyone still
+                // waits for it, so a client that gave up leaves the host busy until it is done.
+                await Task.Delay(text.Latency, CancellationToken.None);
+                context.RequestAborted.ThrowIfCancellationRequested();
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(Completion(text.Content), context.RequestAborted);
                 break;
@@ -112,6 +136,21 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
                 break;
         }
     }
+
+    private static List<string> Pieces(string content, int count)
+    {
+        var size = Math.Max(1, (content.Length + count - 1) / count);
+        return [.. Enumerable.Range(0, (content.Length + size - 1) / size).Select(i => content.Substring(i * size, Math.Min(size, content.Length - (i * size))))];
+    }
+
+    private static string Chunk(string content, string? finishReason) => JsonSerializer.Serialize(new
+    {
+        id = "chatcmpl-scripted",
+        @object = "chat.completion.chunk",
+        created = 1_763_700_000,
+        model = "scripted",
+        choices = new[] { new { index = 0, delta = new { role = "assistant", content }, finish_reason = finishReason } },
+    });
 
     private static string Completion(string content) => JsonSerializer.Serialize(new
     {
@@ -135,5 +174,5 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
     }
 }
 
-/// <summary>What the server was asked: the last user message, the model name, the token limit.</summary>
-public sealed record MlxRequest(string Prompt, string? Model, int? MaxTokens);
+/// <summary>What the server was asked: the last user message, the model name, the token limit, whether to stream.</summary>
+public sealed record MlxRequest(string Prompt, string? Model, int? MaxTokens, bool Stream);

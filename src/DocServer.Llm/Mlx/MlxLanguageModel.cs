@@ -9,7 +9,10 @@ namespace DocServer.Llm.Mlx;
 /// <summary>
 /// Chat completions against an MLX host with the OpenAI client (mlx_lm.server implements the same
 /// protocol). Callers run it only inside the endpoint's gate lease; the token they pass is cancelled
-/// when the call times out or the lease is lost, which aborts the HTTP request.
+/// when the call times out or the lease is lost, which closes the connection.
+/// The reply is streamed: mlx_lm.server writes each token as it is made, so a closed connection stops
+/// the generation at once. Without streaming it would finish the abandoned answer first, and the host
+/// would still be busy when the gate hands the next caller its turn.
 /// </summary>
 public sealed class MlxLanguageModel : ILanguageModel
 {
@@ -42,7 +45,15 @@ public sealed class MlxLanguageModel : ILanguageModel
             ? [new UserChatMessage(request.Prompt)]
             : [new SystemChatMessage(request.System), new UserChatMessage(request.Prompt)];
         var options = new ChatCompletionOptions { MaxOutputTokenCount = request.MaxTokens, Temperature = (float)request.Temperature };
-        ChatCompletion completion = await _client.CompleteChatAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        return string.Concat(completion.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text));
+        var reply = new System.Text.StringBuilder();
+        await foreach (var update in _client.CompleteChatStreamingAsync(messages, options, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var part in update.ContentUpdate.Where(part => part.Kind == ChatMessageContentPartKind.Text))
+            {
+                reply.Append(part.Text);
+            }
+        }
+
+        return reply.ToString();
     }
 }
