@@ -59,33 +59,6 @@ public sealed class GateClient
         }
     }
 
-    /// <summary>
-    /// G2: runs <paramref name="call"/> inside a lease; <paramref name="callTimeout"/> starts only once
-    /// the lease is granted, so waiting never trips it. The call is abandoned if the lease is lost.
-    /// G10: an endpoint configured as ungated runs at once, touching no gate.
-    /// </summary>
-    public async Task<GateCallResult<T>> RunAsync<T>(
-        string endpoint, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        if (!Catalog.IsGated(endpoint))
-        {
-            return await TimedCallAsync(call, callTimeout, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-        }
-
-        var acquisition = await AcquireAsync(endpoint, priority, waitBudget, cancellationToken).ConfigureAwait(false);
-        if (acquisition.Lease is not { } lease)
-        {
-            var outcome = acquisition.Outcome == GateAcquisitionOutcome.QueueFull ? GateCallOutcome.QueueFull : GateCallOutcome.WaitBudgetExceeded;
-            return new GateCallResult<T>(outcome, default, acquisition.Waited, TimeSpan.Zero);
-        }
-
-        await using (lease.ConfigureAwait(false))
-        {
-            return await TimedCallAsync(call, callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>G9: reads the row and computes the view; never writes, so status pages cannot slow the gate.</summary>
     public async Task<GateStatus> GetStatusAsync(string gate, CancellationToken cancellationToken)
     {
@@ -224,26 +197,6 @@ public sealed class GateClient
         var lease = new GateLease(this, gate, holder, waited);
         lease.StartRenewing();
         return new GateAcquisition(GateAcquisitionOutcome.Granted, lease, waited);
-    }
-
-    private async Task<GateCallResult<T>> TimedCallAsync<T>(
-        Func<CancellationToken, Task<T>> call, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
-    {
-        var leaseLost = lease?.LostToken ?? CancellationToken.None;
-        using var timeout = new CancellationTokenSource(callTimeout, Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, leaseLost);
-        var started = Time.GetTimestamp();
-        try
-        {
-            // WaitAsync: a call that ignores its token is still abandoned on time.
-            var value = await call(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
-            return new GateCallResult<T>(GateCallOutcome.Completed, value, waited, Time.GetElapsedTime(started));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && linked.IsCancellationRequested)
-        {
-            var outcome = leaseLost.IsCancellationRequested ? GateCallOutcome.LeaseLost : GateCallOutcome.TimedOut;
-            return new GateCallResult<T>(outcome, default, waited, Time.GetElapsedTime(started));
-        }
     }
 
     private void Observe(string gate, IEnumerable<GateEffect> effects)
