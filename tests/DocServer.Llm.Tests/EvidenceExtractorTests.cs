@@ -98,7 +98,8 @@ public sealed class EvidenceExtractorTests
     [Fact]
     public async Task E7_TimeoutMidReply_ClosesTheStreamSoTheHostIsFreeForTheNextCaller()
     {
-        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = Short });
+        // 1 s: the slow reply takes 5 s, the quick one must fit even on a loaded machine.
+        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = TimeSpan.FromSeconds(1) });
         bed.Server.Enqueue(
             MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.9)), TimeSpan.FromSeconds(5)),
             MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.9))));
@@ -280,17 +281,18 @@ public sealed class EvidenceExtractorTests
     [Fact]
     public async Task G2_WaitingLongerThanTheLlmTimeout_StillGetsTheModelsAnswer()
     {
-        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = Short, GateWaitBudget = TimeSpan.FromSeconds(10) });
+        var llmTimeout = TimeSpan.FromSeconds(1);
+        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = llmTimeout, GateWaitBudget = TimeSpan.FromSeconds(10) });
         bed.Server.Enqueue(MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.EnglishNoticeSentence, 0.9))));
         var held = (await bed.Gates.AcquireAsync(ExtractionBed.Endpoint, GatePriority.Background, TimeSpan.FromSeconds(5), CancellationToken.None)).Lease!;
 
         var extraction = bed.EnglishAsync();
-        await Task.Delay(Short * 2);
+        await Task.Delay(llmTimeout * 2);
         await held.DisposeAsync();
         var result = await extraction;
 
         Assert.Null(result.SkipReason);
-        Assert.True(result.Stats.GateWaitMs > Short.TotalMilliseconds);
+        Assert.True(result.Stats.GateWaitMs > llmTimeout.TotalMilliseconds);
     }
 
     [Fact]

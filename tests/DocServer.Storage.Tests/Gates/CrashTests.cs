@@ -37,7 +37,8 @@ public sealed class CrashTests
 
         // G6: not before the dead holder's lease ran out; and not much after it either.
         Assert.True(lease.GrantedAt >= lastExpiry, $"granted at {lease.GrantedAt:O}, before the dead lease expired at {lastExpiry:O}");
-        Assert.True(lease.GrantedAt - lastExpiry <= SweepInterval + TimeSpan.FromMilliseconds(500), $"granted {(lease.GrantedAt - lastExpiry).TotalMilliseconds} ms after expiry");
+        // One sweep interval, plus slack for a loaded CI machine: far below a second lease TTL.
+        Assert.True(lease.GrantedAt - lastExpiry <= SweepInterval + TimeSpan.FromSeconds(1.5), $"granted {(lease.GrantedAt - lastExpiry).TotalMilliseconds} ms after expiry");
         var state = await bed.StateAsync();
         Assert.Equal(1, state.Counters.Expiries);
         Assert.Equal("survivor", state.Holders.Single().Owner);
