@@ -21,17 +21,15 @@ public sealed class EntityStore(IEntityRowStore rows, TimeProvider time, EntityS
         var useCache = _options.WriteFromCache;
         while (true)
         {
-            VersionedRow? row;
+            // Take the cached row from TryGetValue itself: another update of this store may evict the key
+            // (after losing a race) at any moment, so a second lookup could find nothing.
+            VersionedRow? row = null;
             var fresh = !(useCache && _lastSeen.TryGetValue(key, out row));
             if (fresh)
             {
                 row = await rows.ReadAsync(key, cancellationToken).ConfigureAwait(false);
                 roundTrips++;
                 Remember(key, row);
-            }
-            else
-            {
-                row = _lastSeen[key];
             }
 
             useCache = false;

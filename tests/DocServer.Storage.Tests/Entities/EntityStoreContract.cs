@@ -85,6 +85,29 @@ public abstract class EntityStoreContract
     }
 
     [Fact]
+    public async Task Update_ManyConcurrentUpdatesThroughOneStore_EachAppliedExactlyOnce()
+    {
+        // One store (one cache) under many concurrent callers, as one app instance serving many asks:
+        // cache evictions by losers must never break the winners.
+        var store = new EntityStore(await CreateRowsAsync(), TimeProvider.System);
+        var random = new Random(20261121);
+        var delays = Enumerable.Range(0, 64).Select(_ => random.Next(0, 20)).ToList();
+
+        var results = await Task.WhenAll(delays.Select(delay => Task.Run(async () =>
+        {
+            await Task.Delay(delay);
+            return (await store.UpdateAsync(Key, current =>
+            {
+                var value = int.Parse(current ?? "0", System.Globalization.CultureInfo.InvariantCulture) + 1;
+                return new EntityChange<int>(value, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }, CancellationToken.None)).Result;
+        })));
+
+        Assert.Equal(Enumerable.Range(1, 64), results.Order());
+        Assert.Equal("64", await store.ReadAsync(Key, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Update_FromAStaleCachedCopy_IsRedoneOnTheFreshRow()
     {
         var rows = await CreateRowsAsync();
