@@ -50,6 +50,20 @@ public sealed class FunctionInvocationTests
     }
 
     [Fact]
+    public async Task Extract_ReplyWithReasoningBeforeTheJson_StillStoresTheSummary()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.Mlx.Enqueue(MlxReply.Text("<think>The user wants {summary, keywords}.</think>\n```json\n{\"summary\": \"Tenancy terms.\", \"keywords\": [\"notice\"]}\n```"));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "tenancy" }, Metadata = new { } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Tenancy terms.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
     public async Task Extract_ModelFails_Answers500SoTheHostRetries()
     {
         await using var app = await AppFactory.StartAsync();

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using DocServer.Core.Evidence;
 using DocServer.Core.Gates;
 using DocServer.Core.Llm;
@@ -14,7 +13,7 @@ namespace DocServer.Core.Answers;
 /// when the model cannot be used, an extractive answer quoting the spans, flagged as such. With no
 /// evidence it says the documents do not contain the answer, and never asks the model to guess.
 /// </summary>
-public sealed partial class AnswerSynthesizer(
+public sealed class AnswerSynthesizer(
     GateClient gates, ILanguageModel model, PromptTemplate? prompt, SynthesisOptions options, TimeProvider time, ILogger<AnswerSynthesizer> logger)
 {
     public const string QueryPlaceholder = "query";
@@ -54,9 +53,10 @@ public sealed partial class AnswerSynthesizer(
 
         var waitMs = call.Waited.TotalMilliseconds;
         var llmMs = call.CallElapsed.TotalMilliseconds;
+        var reply = ModelReply.WithoutReasoning(call.Value ?? string.Empty).Trim();
         var reason = call.Outcome switch
         {
-            GateCallOutcome.Completed when string.IsNullOrWhiteSpace(Think().Replace(call.Value ?? string.Empty, string.Empty)) => "synthesis_empty",
+            GateCallOutcome.Completed when reply.Length == 0 => "synthesis_empty",
             GateCallOutcome.Completed => null,
             GateCallOutcome.TimedOut => "synthesis_timeout",
             GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull => "synthesis_gate_wait_budget",
@@ -68,7 +68,7 @@ public sealed partial class AnswerSynthesizer(
             return ExtractiveAnswer(query, evidence, reason, waitMs, llmMs);
         }
 
-        var (text, cited) = Citations.Clean(Think().Replace(call.Value!, string.Empty).Trim(), evidence.Count);
+        var (text, cited) = Citations.Clean(reply, evidence.Count);
         SynthesisLog.Answered(logger, query.Length > 80 ? query[..80] : query, evidence.Count, cited.Count, waitMs, llmMs);
         return new Answer(text, cited, Found: true, Extractive: false, null, waitMs, llmMs);
     }
@@ -95,7 +95,4 @@ public sealed partial class AnswerSynthesizer(
         : "I could not find this in your documents.";
 
     private static bool IsKorean(string text) => text.Any(c => c is >= '가' and <= '힣');
-
-    [GeneratedRegex(@"<think>.*?</think>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex Think();
 }

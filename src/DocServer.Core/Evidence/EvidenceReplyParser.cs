@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using DocServer.Core.Llm;
 
 namespace DocServer.Core.Evidence;
 
@@ -12,7 +12,7 @@ public sealed record ReplyItem(int? N, string? Span, double? Relevance);
 /// <c>&lt;think&gt;</c> blocks, JSON in code fences, prose before or after, numbers written as strings.
 /// Anything else is a parse failure (null), never a guess.
 /// </summary>
-public static partial class EvidenceReplyParser
+public static class EvidenceReplyParser
 {
     private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
@@ -23,22 +23,11 @@ public static partial class EvidenceReplyParser
             return null;
         }
 
-        var text = ThinkBlock().Replace(reply, string.Empty);
-        var unclosedThinkEnd = text.LastIndexOf("</think>", StringComparison.OrdinalIgnoreCase);
-        if (unclosedThinkEnd >= 0)
+        foreach (var json in ModelReply.JsonObjects(reply))
         {
-            text = text[(unclosedThinkEnd + "</think>".Length)..];
-        }
-
-        var candidates = Fence().Matches(text).Select(m => m.Groups["body"].Value).Append(text);
-        foreach (var candidate in candidates)
-        {
-            foreach (var json in BalancedObjects(candidate))
+            if (ItemsOf(json) is { } items)
             {
-                if (ItemsOf(json) is { } items)
-                {
-                    return items;
-                }
+                return items;
             }
         }
 
@@ -91,51 +80,4 @@ public static partial class EvidenceReplyParser
             _ => null,
         };
     }
-
-    /// <summary>Every top-level {...} in order, matched by brace depth outside JSON strings.</summary>
-    private static IEnumerable<string> BalancedObjects(string text)
-    {
-        for (var start = text.IndexOf('{', StringComparison.Ordinal); start >= 0; start = text.IndexOf('{', start + 1))
-        {
-            var depth = 0;
-            var inString = false;
-            for (var i = start; i < text.Length; i++)
-            {
-                var c = text[i];
-                if (inString)
-                {
-                    if (c == '\\')
-                    {
-                        i++;
-                    }
-                    else if (c == '"')
-                    {
-                        inString = false;
-                    }
-
-                    continue;
-                }
-
-                if (c == '"')
-                {
-                    inString = true;
-                }
-                else if (c == '{')
-                {
-                    depth++;
-                }
-                else if (c == '}' && --depth == 0)
-                {
-                    yield return text[start..(i + 1)];
-                    break;
-                }
-            }
-        }
-    }
-
-    [GeneratedRegex(@"<think>.*?</think>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex ThinkBlock();
-
-    [GeneratedRegex(@"```[a-zA-Z]*\s*\n?(?<body>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex Fence();
 }

@@ -53,27 +53,31 @@ internal sealed class DocumentExtraction(DocumentStore store, GateClient gates, 
         return Parse(call.Value) ?? throw new InvalidOperationException($"Summary of document '{document.Id}': the model's reply was not the JSON asked for (it will be retried).");
     }
 
+    /// <summary>The first JSON object in the reply with a non-empty "summary" (reasoning and fences skipped).</summary>
     private static DocumentSummary? Parse(string? reply)
     {
-        var start = reply?.IndexOf('{', StringComparison.Ordinal) ?? -1;
-        var end = reply?.LastIndexOf('}') ?? -1;
-        if (start < 0 || end <= start)
+        foreach (var candidate in ModelReply.JsonObjects(reply ?? string.Empty))
         {
-            return null;
+            try
+            {
+                using var json = JsonDocument.Parse(candidate);
+                var summary = json.RootElement.TryGetProperty("summary", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()!.Trim() : null;
+                if (string.IsNullOrEmpty(summary))
+                {
+                    continue;
+                }
+
+                var keywords = json.RootElement.TryGetProperty("keywords", out var k) && k.ValueKind == JsonValueKind.Array
+                    ? k.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!.Trim()).Where(w => w.Length > 0).Take(8).ToList()
+                    : [];
+                return new DocumentSummary(summary, keywords);
+            }
+            catch (JsonException)
+            {
+                // Not JSON after all (braces in prose): try the next candidate.
+            }
         }
 
-        try
-        {
-            using var json = JsonDocument.Parse(reply![start..(end + 1)]);
-            var summary = json.RootElement.TryGetProperty("summary", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()!.Trim() : null;
-            var keywords = json.RootElement.TryGetProperty("keywords", out var k) && k.ValueKind == JsonValueKind.Array
-                ? k.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!.Trim()).Where(w => w.Length > 0).Take(8).ToList()
-                : [];
-            return string.IsNullOrEmpty(summary) ? null : new DocumentSummary(summary, keywords);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return null;
     }
 }
