@@ -42,8 +42,8 @@ public sealed class AnswerSynthesizer(
         GateCallResult<string> call;
         try
         {
-            call = await gates.RunAsync(model.Endpoint, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                ct => model.CompleteAsync(new LanguageModelRequest(rendered, options.MaxAnswerTokens), ct), cancellationToken).ConfigureAwait(false);
+            call = await gates.CompleteAsync(model, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
+                new LanguageModelRequest(rendered, options.MaxAnswerTokens), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

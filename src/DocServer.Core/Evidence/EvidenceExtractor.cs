@@ -61,13 +61,8 @@ public sealed class EvidenceExtractor(
         var started = time.GetTimestamp();
         try
         {
-            call = await gates.RunAsync(
-                model.Endpoint,
-                GatePriority.Foreground,
-                options.GateWaitBudget,
-                options.LlmTimeout,
-                ct => model.CompleteAsync(new LanguageModelRequest(rendered, options.MaxReplyTokens), ct),
-                cancellationToken).ConfigureAwait(false);
+            call = await gates.CompleteAsync(model, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
+                new LanguageModelRequest(rendered, options.MaxReplyTokens), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

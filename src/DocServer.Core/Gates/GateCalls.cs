@@ -1,3 +1,5 @@
+using DocServer.Core.Llm;
+
 namespace DocServer.Core.Gates;
 
 /// <summary>
@@ -33,6 +35,14 @@ public static class GateCalls
         {
             return await TimedCallAsync(gates.Time, call, callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>G1: a model is asked only through the gate named after its endpoint.</summary>
+    public static Task<GateCallResult<string>> CompleteAsync(
+        this GateClient gates, ILanguageModel model, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, LanguageModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return gates.RunAsync(model.Endpoint, priority, waitBudget, callTimeout, ct => model.CompleteAsync(request, ct), cancellationToken);
     }
 
     private static async Task<GateCallResult<T>> TimedCallAsync<T>(

@@ -43,8 +43,8 @@ internal sealed class DocumentExtraction(DocumentStore store, GateClient gates, 
             [Prompts.DigestDocumentPlaceholder] = text.Length > MaxDocumentChars ? text[..MaxDocumentChars] : text,
         });
         var model = models[options.Value.BackgroundEndpoint];
-        var call = await gates.RunAsync(model.Endpoint, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.LlmTimeout,
-            ct => model.CompleteAsync(new LanguageModelRequest(prompt, 600), ct), cancellationToken).ConfigureAwait(false);
+        var call = await gates.CompleteAsync(model, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.LlmTimeout,
+            new LanguageModelRequest(prompt, 600), cancellationToken).ConfigureAwait(false);
         if (call.Outcome != GateCallOutcome.Completed)
         {
             throw new InvalidOperationException($"Summary of document '{document.Id}' not made: {call.Outcome} (it will be retried).");
