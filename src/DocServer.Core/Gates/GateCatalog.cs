@@ -16,7 +16,7 @@ public sealed partial class GateCatalog
     {
         foreach (var name in gates.Keys.Concat(ungated ?? []))
         {
-            if (!NamePattern().IsMatch(name))
+            if (!IsValidName(name))
             {
                 throw new ArgumentException($"Gate name '{name}' must be 1-63 lowercase letters, digits or '-', starting with a letter or digit.", nameof(gates));
             }
@@ -30,6 +30,9 @@ public sealed partial class GateCatalog
             throw new ArgumentException($"Endpoints {string.Join(", ", both)} are configured both gated and ungated.", nameof(ungated));
         }
     }
+
+    /// <summary>Gate (and endpoint) names: they are Table row keys and appear in setting names.</summary>
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
     public IEnumerable<string> GateNames => _gates.Keys.Order(StringComparer.Ordinal);
 

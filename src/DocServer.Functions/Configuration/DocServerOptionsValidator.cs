@@ -18,7 +18,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         foreach (var (endpoint, settings) in options.Endpoints)
         {
             var at = $"{P}Endpoints:{endpoint}";
-            if (!System.Text.RegularExpressions.Regex.IsMatch(endpoint, "^[a-z0-9][a-z0-9-]{0,62}$"))
+            if (!Core.Gates.GateCatalog.IsValidName(endpoint))
             {
                 errors.Add($"{at}: endpoint names are 1-63 lowercase letters, digits or '-'.");
             }

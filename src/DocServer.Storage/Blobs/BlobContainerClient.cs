@@ -12,12 +12,7 @@ public sealed class BlobContainerClient
 
     public BlobContainerClient(StorageAccount account, string containerName, StorageClientOptions? options = null, TimeProvider? time = null)
     {
-        if (containerName is null || containerName.Length is < 3 or > 63 || !containerName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-        {
-            throw new ArgumentException($"Container name '{containerName}' must be 3-63 lowercase letters, digits or '-'.", nameof(containerName));
-        }
-
-        Name = containerName;
+        Name = StorageNames.RequireLowercase(containerName, "Container", nameof(containerName));
         _rest = new StorageRestClient(account, StorageService.Blob, options, time);
     }
 

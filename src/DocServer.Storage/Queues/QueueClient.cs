@@ -17,12 +17,7 @@ public sealed class QueueClient
 
     public QueueClient(StorageAccount account, string queueName, StorageClientOptions? options = null, TimeProvider? time = null)
     {
-        if (queueName is null || queueName.Length is < 3 or > 63 || !queueName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-        {
-            throw new ArgumentException($"Queue name '{queueName}' must be 3-63 lowercase letters, digits or '-'.", nameof(queueName));
-        }
-
-        Name = queueName;
+        Name = StorageNames.RequireLowercase(queueName, "Queue", nameof(queueName));
         _rest = new StorageRestClient(account, StorageService.Queue, options, time);
     }
 
