@@ -23,8 +23,4 @@ public sealed record StorageAccount(string Name, Uri TableEndpoint, Uri BlobEndp
             new Uri($"https://{accountName}.queue.{endpointSuffix}/"),
             null,
             credential);
-
-    /// <summary>True when endpoints carry the account in the path (Azurite): it then appears twice in the signed resource.</summary>
-    public bool IsPathStyle(Uri endpoint) =>
-        endpoint.AbsolutePath.TrimEnd('/').EndsWith('/' + Name, StringComparison.Ordinal);
 }

@@ -14,7 +14,6 @@ public sealed class StorageConnectionStringTests
         Assert.Equal(new Uri("http://127.0.0.1:10000/devstoreaccount1/"), account.BlobEndpoint);
         Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1/"), account.QueueEndpoint);
         Assert.NotNull(account.SharedKey);
-        Assert.True(account.IsPathStyle(account.TableEndpoint));
     }
 
     [Fact]
@@ -24,7 +23,6 @@ public sealed class StorageConnectionStringTests
 
         Assert.Equal(new Uri("https://docs.table.core.chinacloudapi.cn/"), account.TableEndpoint);
         Assert.Equal(new Uri("https://docs.queue.core.chinacloudapi.cn/"), account.QueueEndpoint);
-        Assert.False(account.IsPathStyle(account.TableEndpoint));
     }
 
     [Fact]

@@ -80,17 +80,6 @@ public sealed class Bm25Index
         }
     }
 
-    public IReadOnlyCollection<string> DocumentIds
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _byDocument.Keys];
-            }
-        }
-    }
-
     /// <summary>The best <paramref name="top"/> chunks for the query, best first.</summary>
     public IReadOnlyList<SearchResult> Search(string query, int top)
     {

@@ -99,7 +99,7 @@ public sealed class GateClient
             cancellationToken).ConfigureAwait(false);
 
         Observe(gate, committed!.Effects);
-        return new GateApplied<T>(update.Result, committed.State.Waiters.Length, update);
+        return new GateApplied<T>(update.Result, committed.State.Waiters.Length);
     }
 
     private async Task<GateAcquisition> WaitAsync(

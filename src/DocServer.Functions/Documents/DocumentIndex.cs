@@ -18,11 +18,7 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private long _lastRefresh = long.MinValue;
 
-    public int ChunkCount => _index.ChunkCount;
-
     public void Dispose() => _refresh.Dispose();
-
-    public int DocumentCount => _index.DocumentCount;
 
     public async Task<IReadOnlyList<SearchResult>> SearchAsync(string query, int top, CancellationToken cancellationToken)
     {
