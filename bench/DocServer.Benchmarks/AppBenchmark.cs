@@ -25,7 +25,7 @@ internal static class AppBenchmark
         mlx.ReplyWith(prompt => MlxReply.Text(Reply(prompt)));
         var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var started = Stopwatch.StartNew();
-        using var app = AppProcess.Start(Settings(azurite, mlx), url);
+        using var app = AppProcess.Start(AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, "b" + Guid.NewGuid().ToString("N")[..12]), url);
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
         await app.WaitUntilUpAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false);
         var startup = started.Elapsed.TotalMilliseconds;
@@ -152,21 +152,6 @@ internal static class AppBenchmark
         Console.Error.WriteLine($"in-process index: {index.ChunkCount} chunks");
         times.Sort();
         return times[times.Count / 2];
-    }
-
-    private static Dictionary<string, string> Settings(AzuriteServer azurite, ScriptedMlxServer mlx)
-    {
-        var prefix = "b" + Guid.NewGuid().ToString("N")[..12];
-        return new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["DocServer__StoragePrefix"] = prefix,
-            ["DocServer__ExtractQueue"] = prefix + "-extract",
-            ["DocServer__Endpoints__macmini__Url"] = mlx.BaseUrl.ToString(),
-            ["DocServer__Endpoints__macmini__Model"] = "bench",
-            ["DocServer__Standalone"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
     }
 
     private static string Reply(string prompt) => prompt.Contains("Candidate passages", StringComparison.Ordinal)

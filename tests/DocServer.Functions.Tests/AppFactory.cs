@@ -19,19 +19,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     {
         Mlx = mlx;
         Prefix = "t" + Guid.NewGuid().ToString("N")[..12];
-        _settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["DocServer:StoragePrefix"] = Prefix,
-            ["DocServer:ExtractQueue"] = Prefix + "-extract",
-            ["DocServer:Endpoints:macmini:Url"] = mlx.BaseUrl.ToString(),
-            ["DocServer:Endpoints:macmini:Model"] = "gemma-test",
-            ["DocServer:PromptsPath"] = Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"),
-            ["DocServer:Standalone"] = "false",
-            ["DocServer:LlmTimeout"] = "00:00:05",
-            ["DocServer:IndexRefreshInterval"] = "00:00:00.200",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        _settings = AppSettings.AsConfiguration(AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, Prefix));
+        _settings["DocServer:LlmTimeout"] = "00:00:05";
+        _settings["DocServer:IndexRefreshInterval"] = "00:00:00.200";
         foreach (var (key, value) in overrides)
         {
             _settings[key] = value;

@@ -13,7 +13,9 @@ public sealed class TwoProcessesTests
     {
         await using var mlx = await ScriptedMlxServer.StartAsync();
         mlx.ReplyWith(prompt => MlxReply.Text(AppFactory.SensibleReply(prompt), TimeSpan.FromMilliseconds(15)));
-        var settings = Settings(await AzuriteServer.GetAsync(), mlx, "p" + Guid.NewGuid().ToString("N")[..12]);
+        var settings = AppSettings.For((await AzuriteServer.GetAsync()).ConnectionString, mlx.BaseUrl, "p" + Guid.NewGuid().ToString("N")[..12]);
+        settings["DocServer__IndexRefreshInterval"] = "00:00:00.200";
+        settings["DocServer__AskWaitBudget"] = "00:01:00";
         using var first = AppProcess.Start(settings, $"http://127.0.0.1:{LoopbackPorts.Free()}");
         using var second = AppProcess.Start(settings, $"http://127.0.0.1:{LoopbackPorts.Free()}");
         await first.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
@@ -33,18 +35,4 @@ public sealed class TwoProcessesTests
         Assert.Equal(1, mlx.MostAtOnce);
         Assert.Equal(40, mlx.Requests.Count);
     }
-
-    private static Dictionary<string, string> Settings(AzuriteServer azurite, ScriptedMlxServer mlx, string prefix) => new()
-    {
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
-        ["DocServer__StoragePrefix"] = prefix,
-        ["DocServer__ExtractQueue"] = prefix + "-extract",
-        ["DocServer__Endpoints__macmini__Url"] = mlx.BaseUrl.ToString(),
-        ["DocServer__Endpoints__macmini__Model"] = "gemma-test",
-        ["DocServer__PromptsPath"] = Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"),
-        ["DocServer__Standalone"] = "false",
-        ["DocServer__IndexRefreshInterval"] = "00:00:00.200",
-        ["DocServer__AskWaitBudget"] = "00:01:00",
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
 }
