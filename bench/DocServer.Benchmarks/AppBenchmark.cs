@@ -72,8 +72,7 @@ internal static class AppBenchmark
             overheads.Add(timings.GetProperty("totalMs").GetDouble() - timings.GetProperty("evidenceLlmMs").GetDouble() - timings.GetProperty("synthesisLlmMs").GetDouble());
         }
 
-        overheads.Sort();
-        return (overheads[overheads.Count / 2], overheads[overheads.Count * 95 / 100]);
+        return (Percentiles.Of(overheads, 50), Percentiles.Of(overheads, 95));
     }
 
     private static async Task<JsonElement> AskAsync(HttpClient http, string question)
@@ -150,8 +149,7 @@ internal static class AppBenchmark
         }
 
         Console.Error.WriteLine($"in-process index: {index.ChunkCount} chunks");
-        times.Sort();
-        return times[times.Count / 2];
+        return Percentiles.Of(times, 50);
     }
 
     private static string Reply(string prompt) => prompt.Contains("Candidate passages", StringComparison.Ordinal)

@@ -99,8 +99,7 @@ internal static class EvidenceBenchmark
         }
 
         var bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / Iterations;
-        Array.Sort(times);
-        return (times[Iterations / 2], times[Iterations * 95 / 100], bytes);
+        return (Percentiles.Of(times, 50), Percentiles.Of(times, 95), bytes);
     }
 
     private static async Task<(double P50, double P95, double Bytes)> MeasureAsync(Func<Task> action)
@@ -120,8 +119,7 @@ internal static class EvidenceBenchmark
         }
 
         var bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / Iterations;
-        Array.Sort(times);
-        return (times[Iterations / 2], times[Iterations * 95 / 100], bytes);
+        return (Percentiles.Of(times, 50), Percentiles.Of(times, 95), bytes);
     }
 
     private static string Us(double value) => value.ToString("F0", CultureInfo.InvariantCulture);

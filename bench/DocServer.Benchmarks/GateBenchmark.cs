@@ -60,8 +60,8 @@ internal static class GateBenchmark
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        result["p50"] = Percentile(latencies, 50);
-        result["p95"] = Percentile(latencies, 95);
+        result["p50"] = Percentiles.Of(latencies, 50);
+        result["p95"] = Percentiles.Of(latencies, 95);
         result["trips"] = (double)soloStore.RoundTrips / Uncontended;
 
         // 2. Handoff: contenders on three instances each hold for 20 ms; gap = release call -> next holder has its lease.
@@ -94,9 +94,9 @@ internal static class GateBenchmark
             (Across: previous.Instance != next.Instance, Ms: Stopwatch.GetElapsedTime(previous.ReleaseStarted, next.GrantedSeen).TotalMilliseconds)).ToList();
         var across = handoffs.Where(h => h.Across).Select(h => h.Ms).ToList();
         var within = handoffs.Where(h => !h.Across).Select(h => h.Ms).ToList();
-        result["gap50"] = Percentile(across, 50);
-        result["gap95"] = Percentile(across, 95);
-        result["gapSame50"] = within.Count == 0 ? double.NaN : Percentile(within, 50);
+        result["gap50"] = Percentiles.Of(across, 50);
+        result["gap95"] = Percentiles.Of(across, 95);
+        result["gapSame50"] = within.Count == 0 ? double.NaN : Percentiles.Of(within, 50);
         result["gapCount"] = across.Count;
 
         // 3. Throughput: 50 contenders acquire and release as fast as they can for a fixed window.
@@ -126,11 +126,5 @@ internal static class GateBenchmark
     {
         var acquisition = await client.AcquireAsync(GateBackend.Gate, GatePriority.Foreground, TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
         await acquisition.Lease!.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 }
