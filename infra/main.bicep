@@ -1,4 +1,4 @@
-// DocServer Functions: storage, monitoring, the function app (custom handler on Elastic Premium Linux)
+// DocServer Functions: storage, monitoring, the function app (custom handler on Windows Elastic Premium)
 // and the Azure Relay tunnel to the MLX hosts on the home network. See infra/README.md.
 targetScope = 'resourceGroup'
 
@@ -24,6 +24,7 @@ param gateSweepSchedule string = '*/5 * * * * *'
 param extractQueue string = 'extract-requests'
 
 var suffix = uniqueString(resourceGroup().id)
+var relayNamespaceName = '${name}-relay-${suffix}'
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
@@ -37,7 +38,7 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module relay 'modules/relay.bicep' = {
   name: 'relay'
-  params: { name: '${name}-relay-${suffix}', location: location, hosts: hosts }
+  params: { name: relayNamespaceName, location: location, hosts: hosts }
 }
 
 module app 'modules/functionapp.bicep' = {
@@ -60,15 +61,9 @@ module app 'modules/functionapp.bicep' = {
   }
 }
 
+output appName string = app.outputs.name
 output appUrl string = 'https://${app.outputs.hostName}'
 output relayNamespace string = relay.outputs.namespaceName
 output hybridConnections array = relay.outputs.connectionNames
-
-@description('What the listener on the home network needs, one per MLX host (Listen rights only).')
-@secure()
-output listenerConnectionStrings object = {
-  connections: [for host in hosts: {
-    name: host.name
-    connectionString: listKeys(resourceId('Microsoft.Relay/namespaces/hybridConnections/authorizationRules', relay.outputs.namespaceName, host.name, 'listen'), '2021-11-01').primaryConnectionString
-  }]
-}
+// The listener's keys are not an output: deployment outputs are kept in the deployment history.
+// infra/README.md reads them with `az relay hybrid-connection authorization-rule keys list`.

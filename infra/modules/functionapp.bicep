@@ -1,6 +1,7 @@
-// The function app: an Elastic Premium Linux plan (Hybrid Connections need Premium or Dedicated), the
-// site running our custom handler, its app settings, its hybrid connection relays to the MLX hosts,
-// and data-plane roles on the storage account for its managed identity.
+// The function app: a Windows Elastic Premium plan (for function apps, Hybrid Connections, our tunnel
+// to the Macs, work on Windows plans only), the site running our custom handler (self-contained
+// win-x64), its app settings, its hybrid connection relays to the MLX hosts, and data-plane roles on
+// the storage account for its managed identity.
 param name string
 param location string
 param storageAccountName string
@@ -34,7 +35,8 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   kind: 'elastic'
   sku: { name: 'EP1', tier: 'ElasticPremium' }
   properties: {
-    reserved: true
+    // false: a Windows plan. Hybrid Connections are not offered to function apps on Linux.
+    reserved: false
     maximumElasticWorkerCount: 3
   }
 }
@@ -63,12 +65,10 @@ var appSettings = [
   { name: 'DocServer__MaxRequestBytes', value: '4194304' }
   { name: 'DocServer__AsyncResultTtl', value: '01:00:00' }
   { name: 'DocServer__IndexRefreshInterval', value: '00:00:02' }
-  { name: 'DocServer__DigestSchedule', value: digestSchedule }
-  { name: 'DocServer__GateSweepSchedule', value: gateSweepSchedule }
-  { name: 'DocServer__ExtractQueue', value: extractQueue }
-  { name: 'DocServer__MaxDequeueCount', value: '5' }
-  { name: 'DocServer__QueueVisibilityTimeout', value: '00:05:00' }
-  { name: 'DocServer__QueuePollInterval', value: '00:00:02' }
+  // Named in function.json as %name%: the host resolves only flat names there (no '__', no ':').
+  { name: 'DocServerDigestSchedule', value: digestSchedule }
+  { name: 'DocServerGateSweepSchedule', value: gateSweepSchedule }
+  { name: 'DocServerExtractQueue', value: extractQueue }
   { name: 'DocServer__PromptsPath', value: 'prompts' }
   { name: 'DocServer__StoragePrefix', value: 'docserver' }
   // Under the Functions host the host fires timers and queues; the app must not run its own.
@@ -76,7 +76,8 @@ var appSettings = [
 ]
 
 // One endpoint per MLX host, reached by its home-network name through the hybrid connection.
-var endpointSettings = flatten([for host in hosts: [
+// An empty value means "not set" to the app (no API key, no aging).
+var endpointSettingsPerHost = [for host in hosts: [
   { name: 'DocServer__Endpoints__${host.name}__Url', value: 'http://${host.hostName}:${host.port}/v1' }
   { name: 'DocServer__Endpoints__${host.name}__Model', value: host.model }
   { name: 'DocServer__Endpoints__${host.name}__ApiKey', value: '' }
@@ -85,24 +86,38 @@ var endpointSettings = flatten([for host in hosts: [
   { name: 'DocServer__Endpoints__${host.name}__LeaseTtl', value: '00:00:15' }
   { name: 'DocServer__Endpoints__${host.name}__WaiterTtl', value: '00:00:30' }
   { name: 'DocServer__Endpoints__${host.name}__AgingAfter', value: '' }
-]])
+]]
+var endpointSettings = flatten(endpointSettingsPerHost)
 
 resource site 'Microsoft.Web/sites@2023-12-01' = {
   name: name
   location: location
-  kind: 'functionapp,linux'
+  kind: 'functionapp'
   identity: { type: 'SystemAssigned' }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      // A custom handler brings its own runtime (self-contained linux-x64): no language stack.
-      linuxFxVersion: ''
+      // A custom handler brings its own runtime (self-contained win-x64): no language stack to pick.
+      use32BitWorkerProcess: false
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: concat(platformSettings, appSettings, endpointSettings)
     }
   }
+}
+
+// Deploy with Entra ID (az functionapp deployment), never with basic-auth publishing credentials.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
 }
 
 resource relays 'Microsoft.Web/sites/hybridConnectionNamespaces/relays@2023-12-01' = [for host in hosts: {
@@ -129,5 +144,6 @@ resource roles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role 
   }
 }]
 
+output name string = site.name
 output hostName string = site.properties.defaultHostName
 output principalId string = site.identity.principalId

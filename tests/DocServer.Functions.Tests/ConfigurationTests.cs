@@ -9,7 +9,7 @@ public sealed class ConfigurationTests
     [InlineData("DocServer__Endpoints__macmini__Url", "not a url", "DocServer:Endpoints:macmini:Url must be an absolute http(s) URL")]
     [InlineData("DocServer__Endpoints__macmini__Model", "", "DocServer:Endpoints:macmini:Model must name the model")]
     [InlineData("DocServer__AskEndpoint", "macbook", "DocServer:AskEndpoint 'macbook' is not one of the configured endpoints")]
-    [InlineData("DocServer__DigestSchedule", "0 7 * * *", "DocServer:DigestSchedule '0 7 * * *' is not a 6-field cron expression")]
+    [InlineData("DocServerDigestSchedule", "0 7 * * *", "DocServerDigestSchedule '0 7 * * *' is not a 6-field cron expression")]
     [InlineData("DocServer__LlmTimeout", "00:00:00", "DocServer:LlmTimeout must be a positive duration")]
     [InlineData("DocServer__StoragePrefix", "Bad_Prefix", "DocServer:StoragePrefix must be 3-20 lowercase")]
     [InlineData("AzureWebJobsStorage", "", "No storage configured: set AzureWebJobsStorage")]

@@ -110,7 +110,7 @@ public sealed class FunctionInvocationTests
     [Fact]
     public async Task QueueListener_MessageFailingFiveTimes_MovesToThePoisonQueue()
     {
-        await using var app = await AppFactory.StartAsync(new() { ["DocServer:QueueVisibilityTimeout"] = "00:00:01" });
+        await using var app = await AppFactory.StartAsync(new() { ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01" });
         app.Mlx.ReplyWith(_ => MlxReply.Status(500));
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });

@@ -32,7 +32,7 @@ public sealed class HostingModeTests
     [Fact]
     public async Task Standalone_GateSweepTimerFiresOnItsCronScheduleAndExpiresADeadLease()
     {
-        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true", ["DocServer:GateSweepSchedule"] = "* * * * * *" });
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true", ["DocServerGateSweepSchedule"] = "* * * * * *" });
         var store = new EntityStore(new TableEntityRowStore(app.Services.GetRequiredService<StorageResources>().Gates), TimeProvider.System);
         var key = new EntityKey("gate", "macmini");
 

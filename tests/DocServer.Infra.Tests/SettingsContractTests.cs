@@ -1,25 +1,22 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using DocServer.Functions.Configuration;
 using DocServer.Testing;
 
 namespace DocServer.Infra.Tests;
 
 /// <summary>
-/// Every setting the app reads is set by the Bicep (for every MLX host) and listed in
+/// Every setting the app reads is set by the compiled Bicep (for every MLX host) and listed in
 /// local.settings.sample.json, so a deployment or a new developer never runs on a forgotten default.
 /// </summary>
-public sealed partial class SettingsContractTests
+public sealed class SettingsContractTests
 {
-    private static readonly string Root = AzuriteServer.RepositoryRoot();
-
     /// <summary>What the app reads, as app-setting names; endpoint settings with {host} for the endpoint's name.</summary>
-    public static TheoryData<string> AppSettings()
+    public static TheoryData<string> AppSettingNames()
     {
         var data = new TheoryData<string>();
         foreach (var property in typeof(DocServerOptions).GetProperties().Where(p => p.Name != nameof(DocServerOptions.Endpoints)))
         {
-            data.Add($"DocServer__{property.Name}");
+            data.Add(FlatSettings.ByOption.TryGetValue(property.Name, out var flat) ? flat : $"DocServer__{property.Name}");
         }
 
         foreach (var property in typeof(EndpointOptions).GetProperties())
@@ -31,63 +28,68 @@ public sealed partial class SettingsContractTests
     }
 
     [Theory]
-    [MemberData(nameof(AppSettings))]
-    public void Setting_IsSetByTheBicepForEveryHost(string setting)
+    [MemberData(nameof(AppSettingNames))]
+    public async Task Setting_IsSetByTheCompiledBicepForEveryHost(string setting)
     {
-        var bicep = File.ReadAllText(Path.Combine(Root, "infra", "modules", "functionapp.bicep"));
-        var names = SettingName().Matches(bicep).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        var names = (await CompiledInfra.GetAsync()).AppSettings().Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Contains(setting.Replace("{host}", "${host.name}", StringComparison.Ordinal), names);
+        foreach (var host in ParameterHosts())
+        {
+            Assert.Contains(setting.Replace("{host}", host, StringComparison.Ordinal), names);
+        }
     }
 
     [Theory]
-    [MemberData(nameof(AppSettings))]
+    [MemberData(nameof(AppSettingNames))]
     public void Setting_IsListedInLocalSettingsSample(string setting)
     {
         Assert.Contains(setting.Replace("{host}", "macmini", StringComparison.Ordinal), SampleValues().Keys);
     }
 
     [Fact]
-    public void Storage_IsConfiguredWithAKeyLocallyAndWithTheIdentityInAzure()
+    public async Task Storage_IsAConnectionStringLocallyAndTheIdentityInAzure()
     {
-        var bicep = File.ReadAllText(Path.Combine(Root, "infra", "modules", "functionapp.bicep"));
+        var settings = (await CompiledInfra.GetAsync()).AppSettings().ToDictionary(StringComparer.Ordinal);
 
         Assert.Equal("UseDevelopmentStorage=true", SampleValues()["AzureWebJobsStorage"]);
-        Assert.Contains("name: 'AzureWebJobsStorage__accountName'", bicep, StringComparison.Ordinal);
-        Assert.DoesNotContain("name: 'AzureWebJobsStorage'", bicep, StringComparison.Ordinal);
-        Assert.Contains("name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom'", bicep, StringComparison.Ordinal);
+        Assert.True(settings.ContainsKey("AzureWebJobsStorage__accountName"));
+        Assert.False(settings.ContainsKey("AzureWebJobsStorage"));
+        Assert.Equal("custom", settings["FUNCTIONS_WORKER_RUNTIME"]);
         Assert.Equal("custom", SampleValues()["FUNCTIONS_WORKER_RUNTIME"]);
+    }
+
+    [Fact]
+    public async Task CompiledSettings_HaveUniqueNames()
+    {
+        var names = (await CompiledInfra.GetAsync()).AppSettings().Select(s => s.Key).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 
     [Fact]
     public void ParametersFile_NamesOnlyParametersMainBicepDeclares()
     {
-        var main = File.ReadAllText(Path.Combine(Root, "infra", "main.bicep"));
-        var declared = ParamName().Matches(main).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
-        using var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "infra", "main.parameters.json")));
+        var declared = File.ReadAllLines(Path.Combine(AzuriteServer.RepositoryRoot(), "infra", "main.bicep"))
+            .Where(l => l.StartsWith("param ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[1])
+            .ToHashSet(StringComparer.Ordinal);
+        using var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteServer.RepositoryRoot(), "infra", "main.parameters.json")));
 
         var given = parameters.RootElement.GetProperty("parameters").EnumerateObject().Select(p => p.Name).ToList();
 
         Assert.NotEmpty(given);
         Assert.All(given, name => Assert.Contains(name, declared));
-        Assert.All(parameters.RootElement.GetProperty("parameters").GetProperty("hosts").GetProperty("value").EnumerateArray(), host =>
-        {
-            foreach (var field in new[] { "name", "hostName", "port", "model" })
-            {
-                Assert.True(host.TryGetProperty(field, out _), $"a host in main.parameters.json lacks '{field}'");
-            }
-        });
     }
 
-    private static Dictionary<string, string> SampleValues()
+    internal static Dictionary<string, string> SampleValues()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteServer.RepositoryRoot(), "local.settings.sample.json")));
         return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
     }
 
-    [GeneratedRegex(@"name: '(?<name>[A-Za-z_]+(?:__(?:\$\{host\.name\}|[A-Za-z]+))*)'")]
-    private static partial Regex SettingName();
-
-    [GeneratedRegex(@"^param (?<name>\w+) ", RegexOptions.Multiline)]
-    private static partial Regex ParamName();
+    internal static IReadOnlyList<string> ParameterHosts()
+    {
+        using var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteServer.RepositoryRoot(), "infra", "main.parameters.json")));
+        return [.. parameters.RootElement.GetProperty("parameters").GetProperty("hosts").GetProperty("value").EnumerateArray().Select(h => h.GetProperty("name").GetString()!)];
+    }
 }

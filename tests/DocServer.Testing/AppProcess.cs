@@ -34,21 +34,26 @@ public sealed class AppProcess : IDisposable
     /// <summary>Starts the app; <paramref name="url"/> null leaves the listening address to its settings.</summary>
     public static AppProcess Start(IReadOnlyDictionary<string, string> environment, string? url = null)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll") }, WorkingDirectory = AppContext.BaseDirectory };
         if (url is not null)
         {
             start.ArgumentList.Add("--urls");
             start.ArgumentList.Add(url);
         }
 
+        return Start(start, environment, url);
+    }
+
+    /// <summary>Starts a published handler (an executable) from its folder, as the Functions host does.</summary>
+    public static AppProcess StartExecutable(string executable, IReadOnlyDictionary<string, string> environment, string url) =>
+        Start(new ProcessStartInfo(executable) { WorkingDirectory = Path.GetDirectoryName(executable)! }, environment, url);
+
+    private static AppProcess Start(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment, string? url)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

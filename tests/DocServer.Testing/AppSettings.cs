@@ -15,7 +15,7 @@ public static class AppSettings
         {
             ["AzureWebJobsStorage"] = storageConnectionString,
             ["DocServer__StoragePrefix"] = storagePrefix,
-            ["DocServer__ExtractQueue"] = storagePrefix + "-extract",
+            ["DocServerExtractQueue"] = storagePrefix + "-extract",
             ["DocServer__Endpoints__macmini__Url"] = mlxUrl.ToString(),
             ["DocServer__Endpoints__macmini__Model"] = "gemma-test",
             ["DocServer__PromptsPath"] = Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"),

@@ -40,19 +40,14 @@ internal sealed class DocServerOptions
     /// <summary>How stale this instance's copy of the shared index may get before it re-reads the document list.</summary>
     public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>NCrontab with seconds, as the Functions host: "sec min hour day month weekday".</summary>
+    /// <summary>NCrontab with seconds, as the Functions host: "sec min hour day month weekday". App setting <c>DocServerDigestSchedule</c>.</summary>
     public string DigestSchedule { get; set; } = "0 0 7 * * *";
 
+    /// <summary>App setting <c>DocServerGateSweepSchedule</c>.</summary>
     public string GateSweepSchedule { get; set; } = "*/5 * * * * *";
 
+    /// <summary>App setting <c>DocServerExtractQueue</c>. How the queue is read (batch, retries) is host.json's.</summary>
     public string ExtractQueue { get; set; } = "extract-requests";
-
-    /// <summary>Queue messages are retried this many times, then moved to the "-poison" queue.</summary>
-    public int MaxDequeueCount { get; set; } = 5;
-
-    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Relative to the app's folder unless absolute.</summary>
     public string PromptsPath { get; set; } = "prompts";

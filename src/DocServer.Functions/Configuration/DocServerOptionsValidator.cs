@@ -52,12 +52,18 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             }
         }
 
-        foreach (var (setting, schedule) in new[] { ("DigestSchedule", options.DigestSchedule), ("GateSweepSchedule", options.GateSweepSchedule) })
+        foreach (var (setting, schedule) in new[] { (FlatSettings.DigestSchedule, options.DigestSchedule), (FlatSettings.GateSweepSchedule, options.GateSweepSchedule) })
         {
             if (CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
             {
-                errors.Add($"{P}{setting} '{schedule}' is not a 6-field cron expression (sec min hour day month weekday).");
+                errors.Add($"{setting} '{schedule}' is not a 6-field cron expression (sec min hour day month weekday).");
             }
+        }
+
+        // Azure's queue-name rule, leaving room for the "-poison" queue beside it.
+        if (options.ExtractQueue is not { Length: <= 56 } || !System.Text.RegularExpressions.Regex.IsMatch(options.ExtractQueue, "^[a-z0-9](?:[a-z0-9]|-(?!-)){1,}[a-z0-9]$"))
+        {
+            errors.Add($"{FlatSettings.ExtractQueue} '{options.ExtractQueue}' must be a queue name: 3-56 lowercase letters, digits or single '-', starting and ending with a letter or digit.");
         }
 
         Positive(errors, "LlmTimeout", options.LlmTimeout);
@@ -77,11 +83,6 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         if (!System.Text.RegularExpressions.Regex.IsMatch(options.StoragePrefix, "^[a-z][a-z0-9]{2,19}$"))
         {
             errors.Add($"{P}StoragePrefix must be 3-20 lowercase letters and digits, starting with a letter (got '{options.StoragePrefix}').");
-        }
-
-        if (options.MaxDequeueCount is < 1 or > 100)
-        {
-            errors.Add($"{P}MaxDequeueCount must be between 1 and 100.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

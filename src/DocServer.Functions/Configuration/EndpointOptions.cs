@@ -8,7 +8,12 @@ internal sealed class EndpointOptions
 
     public string Model { get; set; } = string.Empty;
 
-    public string? ApiKey { get; set; }
+    /// <summary>For a proxy in front of the host. Empty means "not set", as for every optional setting.</summary>
+    public string? ApiKey
+    {
+        get;
+        set => field = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 
     /// <summary>G10: false for a backend that is not single-inference (a cloud model): no gate.</summary>
     public bool Gated { get; set; } = true;

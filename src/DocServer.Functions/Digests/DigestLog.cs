@@ -4,4 +4,7 @@ internal static partial class DigestLog
 {
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "digest run={Run} documents={Documents}")]
     public static partial void Completed(ILogger logger, string run, int documents);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "digest run={Run} stopped short at {Done} of {Due} documents: another summary could outlast functionTimeout {FunctionTimeout}; the next run resumes it")]
+    public static partial void StoppedShort(ILogger logger, string run, int done, int due, TimeSpan functionTimeout);
 }

@@ -16,9 +16,18 @@ namespace DocServer.Functions.Digests;
 /// fixed when it starts (recorded in the state row, claimed with If-Match so two instances cannot both
 /// start one), and each document's summary is checkpointed as it is made, so a failed or restarted run
 /// resumes where it stopped and redoes nothing. Summaries already made by extraction are reused.
+/// A run stops before a summary that could outlast the host's functionTimeout (<see cref="FunctionTimeoutRule"/>)
+/// and leaves the rest to the next run, which resumes it.
 /// </summary>
 internal sealed class DigestService(
-    StorageResources storage, DocumentStore documents, DocumentExtraction extraction, IOptions<JsonOptions> json, TimeProvider time, ILogger<DigestService> logger)
+    StorageResources storage,
+    DocumentStore documents,
+    DocumentExtraction extraction,
+    IOptions<DocServerOptions> options,
+    IOptions<FunctionsHostOptions> host,
+    IOptions<JsonOptions> json,
+    TimeProvider time,
+    ILogger<DigestService> logger)
 {
     private const string StatePartition = "state";
     private const string StateRow = "digest";
@@ -26,6 +35,7 @@ internal sealed class DigestService(
     /// <summary>Runs (or resumes) a digest; null when there was nothing new to digest.</summary>
     public async Task<Digest?> RunAsync(CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var (runId, from, to) = await ClaimRunAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<DigestEntry>();
         var due = (await documents.ListAsync(cancellationToken).ConfigureAwait(false))
@@ -34,7 +44,15 @@ internal sealed class DigestService(
             .ToList();
         foreach (var document in due)
         {
-            entries.Add(await EntryAsync(runId, document, cancellationToken).ConfigureAwait(false));
+            var entry = await EntryAsync(runId, document, started, cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                // Checkpointed so far; the run stays pending and the next invocation resumes it.
+                DigestLog.StoppedShort(logger, runId, entries.Count, due.Count, host.Value.FunctionTimeout);
+                return null;
+            }
+
+            entries.Add(entry);
         }
 
         Digest? digest = null;
@@ -73,12 +91,18 @@ internal sealed class DigestService(
     public async Task<string?> GetMarkdownAsync(string id, CancellationToken cancellationToken) =>
         (await storage.DigestBlobs.DownloadAsync(id + ".md", cancellationToken).ConfigureAwait(false))?.Data.ToString();
 
-    private async Task<DigestEntry> EntryAsync(string runId, DocumentRecord document, CancellationToken cancellationToken)
+    /// <summary>The document's entry; null when it needs a summary and there is no time left in this invocation for one.</summary>
+    private async Task<DigestEntry?> EntryAsync(string runId, DocumentRecord document, long started, CancellationToken cancellationToken)
     {
         var checkpoint = await storage.DigestState.GetEntityAsync(runId, document.Id, cancellationToken).ConfigureAwait(false);
         if (checkpoint is not null)
         {
             return new DigestEntry(document.Id, document.Title, document.IngestedAt, checkpoint.GetString("Summary")!, checkpoint.GetString("Keywords")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
+        }
+
+        if (document.Summary is null && !FunctionTimeoutRule.CanStartStep(options.Value, host.Value.FunctionTimeout, time.GetElapsedTime(started)))
+        {
+            return null;
         }
 
         var summary = document.Summary is { } made

@@ -25,8 +25,17 @@ internal static class DocServerHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<DocServerOptions>().Bind(builder.Configuration.GetSection(DocServerOptions.Section)).ValidateOnStart();
+        HostJson.AddTo(builder.Configuration, AppContext.BaseDirectory);
+        services.AddOptions<DocServerOptions>()
+            .Bind(builder.Configuration.GetSection(DocServerOptions.Section))
+            .PostConfigure(o => FlatSettings.Apply(o, builder.Configuration))
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DocServerOptions>, DocServerOptionsValidator>();
+        services.AddOptions<FunctionsHostOptions>().Bind(builder.Configuration.GetSection(HostJson.Section)).ValidateOnStart();
+        services.AddOptions<QueueTriggerOptions>().Bind(builder.Configuration.GetSection(QueueTriggerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<FunctionsHostOptionsValidator>();
+        services.AddSingleton<IValidateOptions<FunctionsHostOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
+        services.AddSingleton<IValidateOptions<QueueTriggerOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new StorageResources(StorageResources.AccountFrom(builder.Configuration), Options(sp)));
         services.AddSingleton(sp => new Prompts(Options(sp)));

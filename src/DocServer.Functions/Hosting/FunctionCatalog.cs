@@ -17,9 +17,9 @@ internal static class FunctionCatalog
         FunctionDefinition.Http("Documents", "documents/{*rest}", "get", "post", "delete"),
         FunctionDefinition.Http("Digests", "digests/{*rest}", "get"),
         FunctionDefinition.Http("OpenApi", "openapi.json", "get"),
-        FunctionDefinition.Timer("Digest", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.DigestSchedule)}%"),
-        FunctionDefinition.Timer("GateSweep", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.GateSweepSchedule)}%"),
-        FunctionDefinition.Queue("Extract", $"%{DocServerOptions.Section}__{nameof(DocServerOptions.ExtractQueue)}%"),
+        FunctionDefinition.Timer("Digest", FlatSettings.Expression(FlatSettings.DigestSchedule)),
+        FunctionDefinition.Timer("GateSweep", FlatSettings.Expression(FlatSettings.GateSweepSchedule)),
+        FunctionDefinition.Queue("Extract", FlatSettings.Expression(FlatSettings.ExtractQueue)),
     ];
 
     /// <summary>Writes &lt;directory&gt;/&lt;Name&gt;/function.json for every function, as the Functions host expects beside host.json.</summary>

@@ -9,7 +9,7 @@ namespace DocServer.Functions.Hosting;
 /// invisible to other instances for QueueVisibilityTimeout; success deletes it; failure leaves it to
 /// reappear and be retried; after MaxDequeueCount failures it moves to the "-poison" queue.
 /// </summary>
-internal sealed class QueueListener(FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, TimeProvider time, ILogger<QueueListener> logger) : BackgroundService
+internal sealed class QueueListener(FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,7 +25,7 @@ internal sealed class QueueListener(FunctionInvoker invoker, StorageResources st
                 var handled = await PollOnceAsync(stoppingToken).ConfigureAwait(false);
                 if (handled == 0)
                 {
-                    await Task.Delay(options.Value.QueuePollInterval, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(queues.Value.MaxPollingInterval, time, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -35,7 +35,7 @@ internal sealed class QueueListener(FunctionInvoker invoker, StorageResources st
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 FunctionLog.PollFailed(logger, ex, storage.Extract.Name);
-                await Task.Delay(options.Value.QueuePollInterval, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(queues.Value.MaxPollingInterval, time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -43,7 +43,7 @@ internal sealed class QueueListener(FunctionInvoker invoker, StorageResources st
     /// <summary>Receives and handles one batch; returns how many messages it saw.</summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var messages = await storage.Extract.ReceiveAsync(8, options.Value.QueueVisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        var messages = await storage.Extract.ReceiveAsync(queues.Value.BatchSize, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
         foreach (var message in messages)
         {
             await HandleAsync(message, cancellationToken).ConfigureAwait(false);
@@ -62,8 +62,8 @@ internal sealed class QueueListener(FunctionInvoker invoker, StorageResources st
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A warning, not a stack trace: with no model reachable this happens on every retry.
-            FunctionLog.AttemptFailed(logger, "Extract", message.DequeueCount, options.Value.MaxDequeueCount, ex.Message);
-            if (message.DequeueCount >= options.Value.MaxDequeueCount)
+            FunctionLog.AttemptFailed(logger, "Extract", message.DequeueCount, queues.Value.MaxDequeueCount, ex.Message);
+            if (message.DequeueCount >= queues.Value.MaxDequeueCount)
             {
                 await storage.ExtractPoison.SendAsync(message.Text, cancellationToken).ConfigureAwait(false);
                 await storage.Extract.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
