@@ -1,6 +1,5 @@
 using DocServer.Core.Gates;
 using DocServer.Storage.Entities;
-using DocServer.Storage.Tables;
 using DocServer.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,9 +30,9 @@ internal sealed class GateBackend
     public static async Task<GateBackend> AzuriteAsync()
     {
         var server = await AzuriteServer.GetAsync().ConfigureAwait(false);
-        var table = await server.CreateTableAsync().ConfigureAwait(false);
-        // A fresh table client per instance: its own HTTP pipeline, as another app instance would have.
-        return new GateBackend("azurite", () => new TableEntityRowStore(new TableClient(server.Account, table.Name)));
+        var table = await server.CreateRowStoreAsync().ConfigureAwait(false);
+        // Fresh clients per instance: their own HTTP pipeline, as another app instance would have.
+        return new GateBackend("azurite", () => new TableEntityRowStore(server.Clients(), table.Name));
     }
 
     public (GateClient Client, MeasuringEntityStore Store) Instance(string owner)

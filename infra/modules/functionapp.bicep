@@ -65,6 +65,10 @@ var appSettings = [
   { name: 'DocServer__MaxRequestBytes', value: '4194304' }
   { name: 'DocServer__AsyncResultTtl', value: '01:00:00' }
   { name: 'DocServer__IndexRefreshInterval', value: '00:00:02' }
+  { name: 'DocServer__StorageAskTimeout', value: '00:00:02' }
+  { name: 'DocServer__StorageAskRetries', value: '1' }
+  { name: 'DocServer__StorageBackgroundTimeout', value: '00:00:30' }
+  { name: 'DocServer__StorageBackgroundRetries', value: '5' }
   // Named in function.json as %name%: the host resolves only flat names there (no '__', no ':').
   { name: 'DocServerDigestSchedule', value: digestSchedule }
   { name: 'DocServerGateSweepSchedule', value: gateSweepSchedule }

@@ -1,26 +1,49 @@
 using Azure.Core;
-using DocServer.Storage.Auth;
 
 namespace DocServer.Storage;
 
 /// <summary>
-/// Where an account's services live and how to sign for them: a shared key (Azurite, or a key-based
-/// connection string) or a token credential (the managed identity in Azure, no key in settings).
+/// Where the app's storage is and how to reach it, in the two forms the Functions host reads
+/// AzureWebJobsStorage: a connection string (Azurite's UseDevelopmentStorage=true, or an account key), or
+/// the service URIs with a token credential (the managed identity in Azure, no key in settings).
 /// </summary>
-public sealed record StorageAccount(string Name, Uri TableEndpoint, Uri BlobEndpoint, Uri QueueEndpoint, SharedKeyCredential? SharedKey, TokenCredential? Token)
+public sealed record StorageAccount
 {
-    /// <summary>Azurite's well-known development account (public, documented, not a secret).</summary>
-    public const string DevelopmentAccountName = "devstoreaccount1";
+    private StorageAccount(string? connectionString, Uri? tableServiceUri, Uri? blobServiceUri, Uri? queueServiceUri, TokenCredential? credential)
+    {
+        ConnectionString = connectionString;
+        TableServiceUri = tableServiceUri;
+        BlobServiceUri = blobServiceUri;
+        QueueServiceUri = queueServiceUri;
+        Credential = credential;
+    }
 
-    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public string? ConnectionString { get; }
 
-    /// <summary>For Azure with a managed identity: endpoints from the account name, signed with tokens.</summary>
-    public static StorageAccount WithToken(string accountName, TokenCredential credential, string endpointSuffix = "core.windows.net") =>
-        new(
-            accountName,
-            new Uri($"https://{accountName}.table.{endpointSuffix}/"),
-            new Uri($"https://{accountName}.blob.{endpointSuffix}/"),
-            new Uri($"https://{accountName}.queue.{endpointSuffix}/"),
-            null,
-            credential);
+    public Uri? TableServiceUri { get; }
+
+    public Uri? BlobServiceUri { get; }
+
+    public Uri? QueueServiceUri { get; }
+
+    public TokenCredential? Credential { get; }
+
+    public static StorageAccount FromConnectionString(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return new StorageAccount(connectionString, null, null, null, null);
+    }
+
+    public static StorageAccount WithCredential(Uri tableServiceUri, Uri blobServiceUri, Uri queueServiceUri, TokenCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(tableServiceUri);
+        ArgumentNullException.ThrowIfNull(blobServiceUri);
+        ArgumentNullException.ThrowIfNull(queueServiceUri);
+        ArgumentNullException.ThrowIfNull(credential);
+        return new StorageAccount(null, tableServiceUri, blobServiceUri, queueServiceUri, credential);
+    }
+
+    /// <summary>The public cloud's service URI of an account, as the host derives it from __accountName.</summary>
+    public static Uri ServiceUri(string accountName, string service, string endpointSuffix = "core.windows.net") =>
+        new($"https://{accountName}.{service}.{endpointSuffix}/");
 }

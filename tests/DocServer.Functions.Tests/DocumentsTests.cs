@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DocServer.Functions.Ask;
 using DocServer.Functions.Documents;
+using DocServer.Storage.Documents;
 using DocServer.Testing;
 
 namespace DocServer.Functions.Tests;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using DocServer.Functions.Digests;
 using DocServer.Functions.Documents;
 using DocServer.Functions.Hosting;
+using DocServer.Storage.Documents;
 using DocServer.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -129,6 +130,25 @@ public sealed class FunctionInvocationTests
         Assert.Equal("tenancy", Assert.Single(poisoned).Text);
         await Task.Delay(1500);
         Assert.Empty(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task QueueListener_TakesHostJsonsBatchSize_OverriddenByAnAppSettingAsUnderTheHost()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "2" });
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        foreach (var id in new[] { "one", "two", "three" })
+        {
+            await client.PostAsJsonAsync("/api/documents", new { id, content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        }
+
+        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single();
+
+        Assert.Equal(2, await listener.PollOnceAsync(CancellationToken.None));
+        Assert.Equal(1, await listener.PollOnceAsync(CancellationToken.None));
+        Assert.Equal(3, app.Mlx.Requests.Count);
+        Assert.Equal(0, app.Mlx.Violations);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class HostingModeTests
     public async Task Standalone_GateSweepTimerFiresOnItsCronScheduleAndExpiresADeadLease()
     {
         await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true", ["DocServerGateSweepSchedule"] = "* * * * * *" });
-        var store = new EntityStore(new TableEntityRowStore(app.Services.GetRequiredService<StorageResources>().Gates), TimeProvider.System);
+        var store = new EntityStore(app.Services.GetRequiredService<StorageResources>().Gates, TimeProvider.System);
         var key = new EntityKey("gate", "macmini");
 
         // A holder that died a minute ago, and nobody else touching the gate: only the timer can clean up.

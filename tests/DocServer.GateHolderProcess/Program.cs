@@ -2,7 +2,6 @@ using System.Globalization;
 using DocServer.Core.Gates;
 using DocServer.Storage;
 using DocServer.Storage.Entities;
-using DocServer.Storage.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: DocServer.GateHolderProcess <connection string> <table> <gate> <lease ttl ms> <waiter ttl ms>
@@ -14,14 +13,14 @@ if (args.Length != 5)
     return 2;
 }
 
-var table = new TableClient(StorageConnectionString.Parse(args[0]), args[1]);
+var table = new TableEntityRowStore(new StorageClients(StorageAccount.FromConnectionString(args[0]), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50))), args[1]);
 var policy = new GatePolicy
 {
     LeaseTtl = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture)),
     WaiterTtl = TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture)),
 };
 var catalog = new GateCatalog(new Dictionary<string, GatePolicy> { [args[2]] = policy });
-var client = new GateClient(new EntityStore(new TableEntityRowStore(table), TimeProvider.System), catalog, TimeProvider.System, NullLogger<GateClient>.Instance, new GateClientOptions { Owner = "doomed-process" });
+var client = new GateClient(new EntityStore(table, TimeProvider.System), catalog, TimeProvider.System, NullLogger<GateClient>.Instance, new GateClientOptions { Owner = "doomed-process" });
 
 var acquisition = await client.AcquireAsync(args[2], GatePriority.Foreground, TimeSpan.FromMinutes(10), CancellationToken.None);
 Console.WriteLine($"GRANTED {acquisition.Lease!.FencingToken}");

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using DocServer.Storage;
-using DocServer.Storage.Tables;
+using DocServer.Storage.Entities;
 
 namespace DocServer.Testing;
 
@@ -22,16 +22,26 @@ public sealed class AzuriteServer
 
     public string ConnectionString { get; }
 
-    public StorageAccount Account => StorageConnectionString.Parse(ConnectionString);
+    /// <summary>Azurite's well-known development account (public, documented, not a secret).</summary>
+    public const string DevelopmentAccountName = "devstoreaccount1";
+
+    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     public static Task<AzuriteServer> GetAsync() => Shared.Value;
 
-    /// <summary>A new, empty table with a unique name: no test sees another test's rows.</summary>
-    public async Task<TableClient> CreateTableAsync(StorageClientOptions? options = null, TimeProvider? time = null)
+    /// <summary>Our storage clients on this Azurite; each call gives new clients (their own HTTP pipeline, as another app instance would have).</summary>
+    public StorageClients Clients(StorageRetry? retry = null) =>
+        new(StorageAccount.FromConnectionString(ConnectionString), retry ?? new StorageRetry(TimeSpan.FromSeconds(10), 2, TimeSpan.FromMilliseconds(50)));
+
+    /// <summary>The SDK's client for a table, for tests that write rows as another program would.</summary>
+    public Azure.Data.Tables.TableClient RawTable(string name) => new(ConnectionString, name);
+
+    /// <summary>An entity row store on a new, empty table with a unique name: no test sees another test's rows.</summary>
+    public async Task<TableEntityRowStore> CreateRowStoreAsync()
     {
-        var table = new TableClient(Account, UniqueName("t"), options, time);
-        await table.CreateIfNotExistsAsync(CancellationToken.None);
-        return table;
+        var rows = new TableEntityRowStore(Clients(), UniqueName("t"));
+        await rows.CreateIfNotExistsAsync(CancellationToken.None);
+        return rows;
     }
 
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..20];
@@ -88,10 +98,10 @@ public sealed class AzuriteServer
         }
 
         return new AzuriteServer(
-            $"DefaultEndpointsProtocol=http;AccountName={StorageAccount.DevelopmentAccountName};AccountKey={StorageAccount.DevelopmentAccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/{StorageAccount.DevelopmentAccountName};" +
-            $"QueueEndpoint=http://127.0.0.1:{queue}/{StorageAccount.DevelopmentAccountName};" +
-            $"TableEndpoint=http://127.0.0.1:{table}/{StorageAccount.DevelopmentAccountName}");
+            $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/{DevelopmentAccountName};" +
+            $"QueueEndpoint=http://127.0.0.1:{queue}/{DevelopmentAccountName};" +
+            $"TableEndpoint=http://127.0.0.1:{table}/{DevelopmentAccountName}");
     }
 
     private static async Task WaitForPortAsync(Process process, int port)

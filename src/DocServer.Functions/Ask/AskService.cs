@@ -2,6 +2,7 @@ using DocServer.Core.Answers;
 using DocServer.Core.Evidence;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Documents;
+using DocServer.Storage.Documents;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Ask;

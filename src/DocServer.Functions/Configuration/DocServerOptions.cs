@@ -49,6 +49,19 @@ internal sealed class DocServerOptions
     /// <summary>App setting <c>DocServerExtractQueue</c>. How the queue is read (batch, retries) is host.json's.</summary>
     public string ExtractQueue { get; set; } = "extract-requests";
 
+    /// <summary>
+    /// Storage on a request's path (gates, documents): the network timeout of one try, and the retries after it.
+    /// An ask must not sit in storage retries: one retry, a short timeout, then it degrades.
+    /// </summary>
+    public TimeSpan StorageAskTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    public int StorageAskRetries { get; set; } = 1;
+
+    /// <summary>Storage for background work (queues, digests, async ask results), which can wait longer.</summary>
+    public TimeSpan StorageBackgroundTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int StorageBackgroundRetries { get; set; } = 5;
+
     /// <summary>Relative to the app's folder unless absolute.</summary>
     public string PromptsPath { get; set; } = "prompts";
 

@@ -70,6 +70,17 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         Positive(errors, "AskWaitBudget", options.AskWaitBudget);
         Positive(errors, "BackgroundWaitBudget", options.BackgroundWaitBudget);
         Positive(errors, "AsyncResultTtl", options.AsyncResultTtl);
+        Positive(errors, "StorageAskTimeout", options.StorageAskTimeout);
+        Positive(errors, "StorageBackgroundTimeout", options.StorageBackgroundTimeout);
+        if (options.StorageAskRetries is < 0 or > 3)
+        {
+            errors.Add($"{P}StorageAskRetries must be between 0 and 3: an ask must not sit in storage retries (got {options.StorageAskRetries}).");
+        }
+
+        if (options.StorageBackgroundRetries is < 0 or > 10)
+        {
+            errors.Add($"{P}StorageBackgroundRetries must be between 0 and 10 (got {options.StorageBackgroundRetries}).");
+        }
         if (options.RetrievalTopK is < 1 or > 100)
         {
             errors.Add($"{P}RetrievalTopK must be between 1 and 100 (got {options.RetrievalTopK}).");

@@ -1,84 +1,49 @@
-using Azure.Identity;
 using DocServer.Storage;
-using DocServer.Storage.Blobs;
+using DocServer.Storage.Asks;
+using DocServer.Storage.Digests;
+using DocServer.Storage.Documents;
+using DocServer.Storage.Entities;
 using DocServer.Storage.Queues;
-using DocServer.Storage.Tables;
 
 namespace DocServer.Functions.Configuration;
 
 /// <summary>
-/// Every table, container and queue the app uses, named with the configured prefix, all on one
-/// account: the one in AzureWebJobsStorage (a connection string; UseDevelopmentStorage=true for
-/// Azurite), or AzureWebJobsStorage__accountName with the managed identity, as the Functions host reads it.
+/// Every store the app uses, named with the configured prefix, on the account AzureWebJobsStorage names
+/// (see <see cref="StorageAccountSettings"/>). Two retry profiles (<see cref="DocServerOptions"/>): stores
+/// on a request's path (the gates, documents) fail fast so an ask never sits in storage retries; background
+/// stores (queues, digests, async asks) try longer.
 /// </summary>
 internal sealed class StorageResources
 {
-    public StorageResources(StorageAccount account, DocServerOptions options)
+    public StorageResources(StorageAccount account, DocServerOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         var prefix = options.StoragePrefix;
-        Account = account;
-        Gates = new TableClient(account, prefix + "gates");
-        Documents = new TableClient(account, prefix + "documents");
-        Chunks = new TableClient(account, prefix + "chunks");
-        Asks = new TableClient(account, prefix + "asks");
-        DigestState = new TableClient(account, prefix + "digests");
-        Originals = new BlobContainerClient(account, prefix + "-originals");
-        DigestBlobs = new BlobContainerClient(account, prefix + "-digests");
-        AskResults = new BlobContainerClient(account, prefix + "-asks");
-        Extract = new QueueClient(account, options.ExtractQueue);
-        ExtractPoison = new QueueClient(account, options.ExtractQueue + "-poison");
+        Interactive = new StorageClients(account, new StorageRetry(options.StorageAskTimeout, options.StorageAskRetries, TimeSpan.FromMilliseconds(50)));
+        Background = new StorageClients(account, new StorageRetry(options.StorageBackgroundTimeout, options.StorageBackgroundRetries, TimeSpan.FromSeconds(1)));
+        Gates = new TableEntityRowStore(Interactive, prefix + "gates");
+        Documents = new DocumentStore(Interactive, prefix, time);
+        Asks = new AskResultStore(Background, prefix);
+        Digests = new DigestStore(Background, prefix);
+        Extract = new QueuedWork(Background, options.ExtractQueue);
+        ExtractPoison = new QueuedWork(Background, options.ExtractQueue + "-poison");
     }
 
-    public StorageAccount Account { get; }
+    public StorageClients Interactive { get; }
 
-    public TableClient Gates { get; }
+    public StorageClients Background { get; }
 
-    public TableClient Documents { get; }
+    public TableEntityRowStore Gates { get; }
 
-    public TableClient Chunks { get; }
+    public DocumentStore Documents { get; }
 
-    public TableClient Asks { get; }
+    public AskResultStore Asks { get; }
 
-    public TableClient DigestState { get; }
+    public DigestStore Digests { get; }
 
-    public BlobContainerClient Originals { get; }
+    public QueuedWork Extract { get; }
 
-    public BlobContainerClient DigestBlobs { get; }
-
-    public BlobContainerClient AskResults { get; }
-
-    public QueueClient Extract { get; }
-
-    public QueueClient ExtractPoison { get; }
-
-    public static StorageAccount AccountFrom(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        // The managed identity wins over a connection string: in Azure the app settings name the account,
-        // while appsettings.json still carries the local default (Azurite).
-        if (configuration["AzureWebJobsStorage:accountName"] is { Length: > 0 } accountName)
-        {
-            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = configuration["AzureWebJobsStorage:clientId"] });
-            return StorageAccount.WithToken(accountName, credential);
-        }
-
-        if (configuration["AzureWebJobsStorage"] is { Length: > 0 } connectionString)
-        {
-            try
-            {
-                return StorageConnectionString.Parse(connectionString);
-            }
-            catch (FormatException ex)
-            {
-                throw new InvalidOperationException($"AzureWebJobsStorage: {ex.Message}", ex);
-            }
-        }
-
-        throw new InvalidOperationException(
-            "No storage configured: set AzureWebJobsStorage to a connection string (UseDevelopmentStorage=true for Azurite), " +
-            "or AzureWebJobsStorage__accountName to use the app's managed identity.");
-    }
+    public QueuedWork ExtractPoison { get; }
 
     /// <summary>Creates whatever does not exist yet; safe to run on every start of every instance.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -86,12 +51,8 @@ internal sealed class StorageResources
         await Task.WhenAll(
             Gates.CreateIfNotExistsAsync(cancellationToken),
             Documents.CreateIfNotExistsAsync(cancellationToken),
-            Chunks.CreateIfNotExistsAsync(cancellationToken),
             Asks.CreateIfNotExistsAsync(cancellationToken),
-            DigestState.CreateIfNotExistsAsync(cancellationToken),
-            Originals.CreateIfNotExistsAsync(cancellationToken),
-            DigestBlobs.CreateIfNotExistsAsync(cancellationToken),
-            AskResults.CreateIfNotExistsAsync(cancellationToken),
+            Digests.CreateIfNotExistsAsync(cancellationToken),
             Extract.CreateIfNotExistsAsync(cancellationToken),
             ExtractPoison.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
     }

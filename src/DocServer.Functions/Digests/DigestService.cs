@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Azure;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Documents;
+using DocServer.Storage.Documents;
 using DocServer.Functions.Extraction;
-using DocServer.Storage.Tables;
+using DocServer.Storage.Digests;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -29,8 +29,8 @@ internal sealed class DigestService(
     TimeProvider time,
     ILogger<DigestService> logger)
 {
-    private const string StatePartition = "state";
-    private const string StateRow = "digest";
+    /// <summary>Claims lost in a row to other instances before a run gives up (each loss means another run started).</summary>
+    private const int MaxClaimAttempts = 10;
 
     /// <summary>Runs (or resumes) a digest; null when there was nothing new to digest.</summary>
     public async Task<Digest?> RunAsync(CancellationToken cancellationToken)
@@ -59,8 +59,7 @@ internal sealed class DigestService(
         if (entries.Count > 0)
         {
             digest = new Digest(runId, from, to, time.GetUtcNow(), entries);
-            await storage.DigestBlobs.UploadAsync(runId + ".json", BinaryData.FromString(JsonSerializer.Serialize(digest, json.Value.SerializerOptions)), "application/json", cancellationToken).ConfigureAwait(false);
-            await storage.DigestBlobs.UploadAsync(runId + ".md", BinaryData.FromString(Markdown(digest)), "text/markdown; charset=utf-8", cancellationToken).ConfigureAwait(false);
+            await storage.Digests.SaveDigestAsync(runId, JsonSerializer.Serialize(digest, json.Value.SerializerOptions), Markdown(digest), cancellationToken).ConfigureAwait(false);
         }
 
         await CompleteRunAsync(runId, to, digest is not null, cancellationToken).ConfigureAwait(false);
@@ -68,36 +67,21 @@ internal sealed class DigestService(
         return digest;
     }
 
-    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
-    {
-        var ids = new List<string>();
-        await foreach (var blob in storage.DigestBlobs.ListAsync(null, cancellationToken).ConfigureAwait(false))
-        {
-            if (blob.Name.EndsWith(".json", StringComparison.Ordinal))
-            {
-                ids.Add(blob.Name[..^5]);
-            }
-        }
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => storage.Digests.ListIdsAsync(cancellationToken);
 
-        return [.. ids.OrderDescending(StringComparer.Ordinal)];
-    }
+    public async Task<Digest?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await storage.Digests.GetJsonAsync(id, cancellationToken).ConfigureAwait(false) is { } text
+            ? JsonSerializer.Deserialize<Digest>(text, json.Value.SerializerOptions)
+            : null;
 
-    public async Task<Digest?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        var blob = await storage.DigestBlobs.DownloadAsync(id + ".json", cancellationToken).ConfigureAwait(false);
-        return blob?.Data.ToObjectFromJson<Digest>(json.Value.SerializerOptions);
-    }
-
-    public async Task<string?> GetMarkdownAsync(string id, CancellationToken cancellationToken) =>
-        (await storage.DigestBlobs.DownloadAsync(id + ".md", cancellationToken).ConfigureAwait(false))?.Data.ToString();
+    public Task<string?> GetMarkdownAsync(string id, CancellationToken cancellationToken) => storage.Digests.GetMarkdownAsync(id, cancellationToken);
 
     /// <summary>The document's entry; null when it needs a summary and there is no time left in this invocation for one.</summary>
     private async Task<DigestEntry?> EntryAsync(string runId, DocumentRecord document, long started, CancellationToken cancellationToken)
     {
-        var checkpoint = await storage.DigestState.GetEntityAsync(runId, document.Id, cancellationToken).ConfigureAwait(false);
-        if (checkpoint is not null)
+        if (await storage.Digests.GetCheckpointAsync(runId, document.Id, cancellationToken).ConfigureAwait(false) is { } checkpoint)
         {
-            return new DigestEntry(document.Id, document.Title, document.IngestedAt, checkpoint.GetString("Summary")!, checkpoint.GetString("Keywords")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
+            return new DigestEntry(document.Id, document.Title, document.IngestedAt, checkpoint.Summary, checkpoint.Keywords);
         }
 
         if (document.Summary is null && !FunctionTimeoutRule.CanStartStep(options.Value, host.Value.FunctionTimeout, time.GetElapsedTime(started)))
@@ -108,72 +92,52 @@ internal sealed class DigestService(
         var summary = document.Summary is { } made
             ? new DocumentSummary(made, document.Keywords ?? [])
             : await extraction.SummariseAsync(document, cancellationToken).ConfigureAwait(false);
-        await storage.DigestState.UpsertEntityAsync(new TableEntity(runId, document.Id)
-        {
-            ["Summary"] = summary.Summary,
-            ["Keywords"] = string.Join('\n', summary.Keywords),
-        }, cancellationToken).ConfigureAwait(false);
+        await storage.Digests.SaveCheckpointAsync(runId, document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
         return new DigestEntry(document.Id, document.Title, document.IngestedAt, summary.Summary, summary.Keywords);
     }
 
     /// <summary>The unfinished run if there is one, else a new run from the last cutoff to now.</summary>
     private async Task<(string RunId, DateTimeOffset From, DateTimeOffset To)> ClaimRunAsync(CancellationToken cancellationToken)
     {
-        var state = await storage.DigestState.GetEntityAsync(StatePartition, StateRow, cancellationToken).ConfigureAwait(false);
-        if (state?.GetString("PendingRun") is { } pending)
+        for (var attempt = 1; ; attempt++)
         {
-            return (pending, (DateTimeOffset)state["PendingFrom"]!, (DateTimeOffset)state["PendingTo"]!);
-        }
-
-        var now = time.GetUtcNow();
-        var from = state?["LastCutoff"] as DateTimeOffset? ?? DateTimeOffset.UnixEpoch;
-        var runId = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var claim = new TableEntity(StatePartition, StateRow)
-        {
-            ["PendingRun"] = runId,
-            ["PendingFrom"] = from,
-            ["PendingTo"] = now,
-            ["LastCutoff"] = from,
-            ["Latest"] = state?.GetString("Latest"),
-        };
-        try
-        {
-            if (state is null)
+            var state = await storage.Digests.GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state is { PendingRun: { } pending, PendingFrom: { } pendingFrom, PendingTo: { } pendingTo })
             {
-                await storage.DigestState.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
+                return (pending, pendingFrom, pendingTo);
             }
-            else
+
+            var now = time.GetUtcNow();
+            var from = state?.LastCutoff ?? DateTimeOffset.UnixEpoch;
+            var runId = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            var claim = new DigestRunState(runId, from, now, from, state?.Latest);
+            if (await storage.Digests.TryWriteStateAsync(claim, state, cancellationToken).ConfigureAwait(false))
             {
-                await storage.DigestState.UpdateEntityAsync(claim, state.ETag!, cancellationToken).ConfigureAwait(false);
+                return (runId, from, now);
+            }
+
+            // Another instance claimed a run first: take that one, on a fresh read.
+            if (attempt >= MaxClaimAttempts)
+            {
+                throw new InvalidOperationException($"The digest state changed under this run {attempt} times in a row; giving up until the next run.");
             }
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // Another instance claimed a run first: take that one.
-            return await ClaimRunAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return (runId, from, now);
     }
 
     private async Task CompleteRunAsync(string runId, DateTimeOffset to, bool written, CancellationToken cancellationToken)
     {
-        var state = await storage.DigestState.GetEntityAsync(StatePartition, StateRow, cancellationToken).ConfigureAwait(false);
-        if (state is null || state.GetString("PendingRun") != runId)
+        var state = await storage.Digests.GetStateAsync(cancellationToken).ConfigureAwait(false);
+        if (state is null || state.PendingRun != runId)
         {
             return;
         }
 
-        var done = new TableEntity(StatePartition, StateRow)
-        {
-            ["LastCutoff"] = to,
-            ["Latest"] = written ? runId : state.GetString("Latest"),
-        };
-        await storage.DigestState.UpdateEntityAsync(done, state.ETag!, cancellationToken).ConfigureAwait(false);
+        var done = new DigestRunState(null, null, null, to, written ? runId : state.Latest);
+        await storage.Digests.TryWriteStateAsync(done, state, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> LatestIdAsync(CancellationToken cancellationToken) =>
-        (await storage.DigestState.GetEntityAsync(StatePartition, StateRow, cancellationToken).ConfigureAwait(false))?.GetString("Latest");
+        (await storage.Digests.GetStateAsync(cancellationToken).ConfigureAwait(false))?.Latest;
 
     private static string Markdown(Digest digest)
     {

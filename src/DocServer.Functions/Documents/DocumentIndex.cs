@@ -2,6 +2,7 @@ using DocServer.Core.Documents;
 using DocServer.Core.Evidence;
 using DocServer.Functions.Configuration;
 using Microsoft.Extensions.Options;
+using DocServer.Storage.Documents;
 
 namespace DocServer.Functions.Documents;
 

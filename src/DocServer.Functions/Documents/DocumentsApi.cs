@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using DocServer.Storage.Documents;
 
 namespace DocServer.Functions.Documents;
 

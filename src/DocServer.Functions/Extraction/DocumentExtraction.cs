@@ -3,6 +3,7 @@ using DocServer.Core.Gates;
 using DocServer.Core.Llm;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Documents;
+using DocServer.Storage.Documents;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Extraction;

@@ -10,7 +10,9 @@ using DocServer.Functions.Evidence;
 using DocServer.Functions.Extraction;
 using DocServer.Functions.Gates;
 using DocServer.Storage.Entities;
+using DocServer.Storage.Documents;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Hosting;
@@ -37,12 +39,19 @@ internal static class DocServerHost
         services.AddSingleton<IValidateOptions<FunctionsHostOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
         services.AddSingleton<IValidateOptions<QueueTriggerOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new StorageResources(StorageResources.AccountFrom(builder.Configuration), Options(sp)));
+        // The Azure SDKs' own logs reach ILogger (category "Azure.*", Warning and up by appsettings.json), and
+        // credentials come from AzureWebJobsStorage__credential / __clientId, as the Functions host reads them.
+        services.AddAzureClientsCore();
+        services.AddSingleton(sp => new StorageResources(
+            StorageAccountSettings.From(builder.Configuration, sp.GetRequiredService<AzureComponentFactory>()),
+            Options(sp),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Documents);
         services.AddSingleton(sp => new Prompts(Options(sp)));
         services.AddSingleton(sp => new LanguageModels(Options(sp)));
         services.AddSingleton(sp => Catalog(Options(sp)));
         services.AddSingleton(sp => new GateClient(
-            new EntityStore(new TableEntityRowStore(sp.GetRequiredService<StorageResources>().Gates), sp.GetRequiredService<TimeProvider>()),
+            new EntityStore(sp.GetRequiredService<StorageResources>().Gates, sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<GateCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GateClient>>(),
@@ -61,7 +70,6 @@ internal static class DocServerHost
             new SynthesisOptions { LlmTimeout = Options(sp).LlmTimeout, GateWaitBudget = Options(sp).AskWaitBudget },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AnswerSynthesizer>>()));
-        services.AddSingleton<DocumentStore>();
         services.AddSingleton<DocumentIndex>();
         services.AddSingleton<DocumentIngestion>();
         services.AddSingleton<AskService>();

@@ -14,6 +14,9 @@ internal static partial class FunctionLog
     [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "function {Function} attempt {Attempt} of {MaxAttempts} failed: {Reason}")]
     public static partial void AttemptFailed(ILogger logger, string function, long attempt, int maxAttempts, string reason);
 
+    [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "queue {Queue} message {MessageId} was taken back while it ran (its visibility lapsed); its work is done and not repeated here")]
+    public static partial void MessageLost(ILogger logger, string queue, string messageId);
+
     [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "queue {Queue} poll failed; retrying")]
     public static partial void PollFailed(ILogger logger, Exception exception, string queue);
 }

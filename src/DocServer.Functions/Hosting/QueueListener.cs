@@ -5,12 +5,25 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Hosting;
 
 /// <summary>
-/// Standalone only: polls the Extract queue as the Functions host would. A received message is
-/// invisible to other instances for QueueVisibilityTimeout; success deletes it; failure leaves it to
-/// reappear and be retried; after MaxDequeueCount failures it moves to the "-poison" queue.
+/// Standalone only: reads the Extract queue as the Functions host does, with host.json's
+/// <c>extensions.queues</c> meaning what they mean to the host: <c>batchSize</c> messages at once, run in
+/// parallel; a running message kept invisible (renewed while it runs, so a long extraction never reappears
+/// for another instance); success deletes it; a failure makes it visible again after <c>visibilityTimeout</c>;
+/// after <c>maxDequeueCount</c> attempts it moves to the "-poison" queue. An empty queue is polled less and
+/// less often, up to <c>maxPollingInterval</c>.
 /// </summary>
-internal sealed class QueueListener(FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger) : BackgroundService
+internal sealed class QueueListener(
+    FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger)
+    : BackgroundService
 {
+    /// <summary>
+    /// How long a running message stays invisible before its next renewal (at half of it). Short, so the
+    /// message of an instance that died comes back within a minute; the host uses 10 minutes.
+    /// </summary>
+    internal static readonly TimeSpan RunningVisibility = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!DocServerHost.IsStandalone(options.Value))
@@ -18,14 +31,16 @@ internal sealed class QueueListener(FunctionInvoker invoker, StorageResources st
             return;
         }
 
+        var delay = FirstPollDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var handled = await PollOnceAsync(stoppingToken).ConfigureAwait(false);
+                delay = handled > 0 ? FirstPollDelay : Min(delay * 2, queues.Value.MaxPollingInterval);
                 if (handled == 0)
                 {
-                    await Task.Delay(queues.Value.MaxPollingInterval, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -40,35 +55,91 @@ internal sealed class QueueListener(FunctionInvoker invoker, StorageResources st
         }
     }
 
-    /// <summary>Receives and handles one batch; returns how many messages it saw.</summary>
+    /// <summary>Receives one batch and runs its messages in parallel; returns how many messages it saw.</summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var messages = await storage.Extract.ReceiveAsync(queues.Value.BatchSize, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
-        foreach (var message in messages)
-        {
-            await HandleAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-
+        var messages = await storage.Extract.ReceiveAsync(queues.Value.BatchSize, RunningVisibility, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(messages.Select(m => HandleAsync(m, cancellationToken))).ConfigureAwait(false);
         return messages.Count;
     }
 
-    private async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
+    private async Task HandleAsync(WorkItem message, CancellationToken cancellationToken)
     {
+        Exception? failure = null;
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = KeepInvisibleAsync(message, running.Token);
         try
         {
             await invoker.InvokeAsync("Extract", message.Text, cancellationToken).ConfigureAwait(false);
-            await storage.Extract.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A warning, not a stack trace: with no model reachable this happens on every retry.
-            FunctionLog.AttemptFailed(logger, "Extract", message.DequeueCount, queues.Value.MaxDequeueCount, ex.Message);
-            if (message.DequeueCount >= queues.Value.MaxDequeueCount)
+            failure = ex;
+        }
+        finally
+        {
+            await running.CancelAsync().ConfigureAwait(false);
+        }
+
+        // The renewal has stopped: its receipt is the message's current one.
+        if (await renewal.ConfigureAwait(false) is not { } current)
+        {
+            FunctionLog.MessageLost(logger, storage.Extract.Name, message.MessageId);
+            return;
+        }
+
+        if (failure is null)
+        {
+            // A failed delete (the message was taken back meanwhile) is not a failed extraction: the work is done.
+            if (!await storage.Extract.DeleteAsync(current, cancellationToken).ConfigureAwait(false))
             {
-                await storage.ExtractPoison.SendAsync(message.Text, cancellationToken).ConfigureAwait(false);
-                await storage.Extract.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
-                FunctionLog.Poisoned(logger, storage.Extract.Name, message.MessageId, message.DequeueCount, storage.ExtractPoison.Name);
+                FunctionLog.MessageLost(logger, storage.Extract.Name, message.MessageId);
+            }
+
+            return;
+        }
+
+        // A warning, not a stack trace: with no model reachable this happens on every retry.
+        FunctionLog.AttemptFailed(logger, "Extract", message.DequeueCount, queues.Value.MaxDequeueCount, failure.Message);
+        if (message.DequeueCount >= queues.Value.MaxDequeueCount)
+        {
+            await storage.ExtractPoison.SendAsync(message.Text, cancellationToken).ConfigureAwait(false);
+            await storage.Extract.DeleteAsync(current, cancellationToken).ConfigureAwait(false);
+            FunctionLog.Poisoned(logger, storage.Extract.Name, message.MessageId, message.DequeueCount, storage.ExtractPoison.Name);
+        }
+        else
+        {
+            await storage.Extract.ExtendAsync(current, queues.Value.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Renews the message's invisibility until <paramref name="stop"/>; the message with its latest receipt, or null if it was lost.</summary>
+    private async Task<WorkItem?> KeepInvisibleAsync(WorkItem message, CancellationToken stop)
+    {
+        var current = message;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(RunningVisibility / 2, time, stop).ConfigureAwait(false);
+                if (await storage.Extract.ExtendAsync(current, RunningVisibility, stop).ConfigureAwait(false) is not { } renewed)
+                {
+                    return null;
+                }
+
+                current = renewed;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return current;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A storage blip: try again at the next renewal; the message stays invisible until then.
+                FunctionLog.PollFailed(logger, ex, storage.Extract.Name);
             }
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -1,7 +1,6 @@
 using DocServer.Core.Entities;
 using DocServer.Core.Gates;
 using DocServer.Storage.Entities;
-using DocServer.Storage.Tables;
 using DocServer.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,7 +14,7 @@ internal sealed class AzuriteGateBed
 {
     public const string Gate = "macmini";
 
-    private AzuriteGateBed(AzuriteServer server, TableClient table, GatePolicy policy)
+    private AzuriteGateBed(AzuriteServer server, TableEntityRowStore table, GatePolicy policy)
     {
         Server = server;
         Table = table;
@@ -24,7 +23,10 @@ internal sealed class AzuriteGateBed
 
     public AzuriteServer Server { get; }
 
-    public TableClient Table { get; }
+    public TableEntityRowStore Table { get; }
+
+    /// <summary>The gate's table through the SDK, to write or read rows as another program would.</summary>
+    public Azure.Data.Tables.TableClient RawTable => Server.RawTable(Table.Name);
 
     public GateCatalog Catalog { get; }
 
@@ -33,17 +35,17 @@ internal sealed class AzuriteGateBed
     public static async Task<AzuriteGateBed> CreateAsync(GatePolicy policy)
     {
         var server = await AzuriteServer.GetAsync();
-        return new AzuriteGateBed(server, await server.CreateTableAsync(), policy);
+        return new AzuriteGateBed(server, await server.CreateRowStoreAsync(), policy);
     }
 
     public GateClient Client(string owner = "test") =>
         new(
-            new EntityStore(new TableEntityRowStore(new TableClient(Server.Account, Table.Name)), TimeProvider.System),
+            new EntityStore(new TableEntityRowStore(Server.Clients(), Table.Name), TimeProvider.System),
             Catalog,
             TimeProvider.System,
             NullLogger<GateClient>.Instance,
             new GateClientOptions { Owner = owner });
 
     public async Task<GateState> StateAsync() =>
-        GateStateJson.Deserialize(await new EntityStore(new TableEntityRowStore(Table), TimeProvider.System).ReadAsync(new EntityKey("gate", Gate), CancellationToken.None), Gate);
+        GateStateJson.Deserialize(await new EntityStore(Table, TimeProvider.System).ReadAsync(new EntityKey("gate", Gate), CancellationToken.None), Gate);
 }

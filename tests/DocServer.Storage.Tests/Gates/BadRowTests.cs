@@ -1,6 +1,6 @@
 using DocServer.Core.Entities;
 using DocServer.Core.Gates;
-using DocServer.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace DocServer.Storage.Tests.Gates;
 
@@ -14,14 +14,14 @@ public sealed class BadRowTests
     public async Task Acquire_OnAGateRowItCannotRead_FailsClearlyAndLeavesTheRow(string data)
     {
         var bed = await AzuriteGateBed.CreateAsync(GatePolicy.Default);
-        var etag = await bed.Table.AddEntityAsync(new TableEntity("gate", AzuriteGateBed.Gate) { ["Kind"] = "gate", ["Data"] = data }, CancellationToken.None);
+        var etag = (await bed.RawTable.AddEntityAsync(new TableEntity("gate", AzuriteGateBed.Gate) { ["Kind"] = "gate", ["Data"] = data })).Headers.ETag;
 
         var error = await Assert.ThrowsAsync<GateStateException>(() => bed.Client().AcquireAsync(AzuriteGateBed.Gate, GatePriority.Foreground, TimeSpan.FromSeconds(1), CancellationToken.None));
         await Assert.ThrowsAsync<GateStateException>(() => bed.Client().GetStatusAsync(AzuriteGateBed.Gate, CancellationToken.None));
 
         Assert.Contains(AzuriteGateBed.Gate, error.Message, StringComparison.Ordinal);
-        var row = await bed.Table.GetEntityAsync("gate", AzuriteGateBed.Gate, CancellationToken.None);
-        Assert.Equal(etag, row!.ETag);
+        TableEntity row = await bed.RawTable.GetEntityAsync<TableEntity>("gate", AzuriteGateBed.Gate);
+        Assert.Equal(etag, row.ETag);
         Assert.Equal(data, row["Data"]);
     }
 
@@ -29,11 +29,11 @@ public sealed class BadRowTests
     public async Task Acquire_OnAForeignRowAtTheGatesKey_FailsClearlyAndLeavesTheRow()
     {
         var bed = await AzuriteGateBed.CreateAsync(GatePolicy.Default);
-        var etag = await bed.Table.AddEntityAsync(new TableEntity("gate", AzuriteGateBed.Gate) { ["Owner"] = "someone else's app" }, CancellationToken.None);
+        var etag = (await bed.RawTable.AddEntityAsync(new TableEntity("gate", AzuriteGateBed.Gate) { ["Owner"] = "someone else's app" })).Headers.ETag;
 
         var error = await Assert.ThrowsAsync<EntityRowException>(() => bed.Client().SweepAllAsync(CancellationToken.None));
 
         Assert.Contains("not a 'gate' entity", error.Message, StringComparison.Ordinal);
-        Assert.Equal(etag, (await bed.Table.GetEntityAsync("gate", AzuriteGateBed.Gate, CancellationToken.None))!.ETag);
+        Assert.Equal(etag, (await bed.RawTable.GetEntityAsync<TableEntity>("gate", AzuriteGateBed.Gate)).Value.ETag);
     }
 }

@@ -76,6 +76,6 @@ public sealed class GateOnAzuriteTests
 
         await Assert.ThrowsAsync<UnknownGateException>(() => bed.Client().AcquireAsync("macbook", GatePriority.Foreground, TimeSpan.FromSeconds(1), CancellationToken.None));
 
-        Assert.Null(await bed.Table.GetEntityAsync("gate", "macbook", CancellationToken.None));
+        Assert.False((await bed.RawTable.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("gate", "macbook")).HasValue);
     }
 }

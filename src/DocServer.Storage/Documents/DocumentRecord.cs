@@ -1,7 +1,7 @@
-namespace DocServer.Functions.Documents;
+namespace DocServer.Storage.Documents;
 
 /// <summary>A stored document as the API shows it. Summary and keywords arrive later, from background extraction.</summary>
-internal sealed record DocumentRecord(
+public sealed record DocumentRecord(
     string Id,
     string Title,
     string ContentType,

@@ -1,0 +1,70 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace DocServer.Storage.Asks;
+
+/// <summary>
+/// Asynchronous asks: a status row per ask (any instance can answer a poll) and, when done, the result in a
+/// blob (an answer with its evidence can be larger than a table property allows).
+/// </summary>
+public sealed class AskResultStore
+{
+    private const string Partition = "ask";
+
+    private readonly TableClient _rows;
+    private readonly BlobContainerClient _results;
+
+    public AskResultStore(StorageClients clients, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        _rows = clients.Table(prefix + "asks");
+        _results = clients.Container(prefix + "-asks");
+    }
+
+    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(_rows.CreateIfNotExistsAsync(cancellationToken), _results.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+    public async Task StartAsync(string id, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await _rows.AddEntityAsync(new TableEntity(Partition, id) { ["Status"] = "running", ["ExpiresAt"] = expiresAt }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The ask, or null when there is no such ask (or its result is gone).</summary>
+    public async Task<AskRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var found = await _rows.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!found.HasValue)
+        {
+            return null;
+        }
+
+        var row = found.Value!;
+        var record = new AskRecord(row.GetString("Status") ?? "running", row.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MaxValue, null, row.GetString("Error"));
+        if (record.Status != "done")
+        {
+            return record;
+        }
+
+        try
+        {
+            var blob = await _results.GetBlobClient(id).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return record with { ResultJson = blob.Value.Content.ToString() };
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stores the result first, then marks the ask done, so "done" always has a result to read.</summary>
+    public async Task CompleteAsync(string id, string resultJson, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        await _results.GetBlobClient(id).UploadAsync(
+            BinaryData.FromString(resultJson),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+            cancellationToken).ConfigureAwait(false);
+        await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = "done", ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FailAsync(string id, string error, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = "failed", ["Error"] = error, ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+}

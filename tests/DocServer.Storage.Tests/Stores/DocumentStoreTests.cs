@@ -1,0 +1,87 @@
+using Azure.Data.Tables;
+using DocServer.Core.Documents;
+using DocServer.Storage.Documents;
+using DocServer.Testing;
+
+namespace DocServer.Storage.Tests.Stores;
+
+/// <summary>Documents on Azurite through the SDK: chunks in transactions, a shorter re-ingest drops the old tail, delete removes every part.</summary>
+public sealed class DocumentStoreTests
+{
+    [Fact]
+    public async Task Save_250Chunks_StoresEveryChunkInOrder()
+    {
+        var (store, _) = await NewStoreAsync();
+
+        var saved = await store.SaveAsync("big", "Big", "text/plain", "content", Chunks("big", 250), CancellationToken.None);
+
+        var chunks = await store.ChunksAsync(saved, CancellationToken.None);
+        Assert.Equal(250, chunks.Count);
+        Assert.Equal(Enumerable.Range(0, 250), chunks.Select(c => c.Index));
+        Assert.Equal("chunk 249 of big", chunks[^1].Text);
+        Assert.Equal("content", await store.OriginalAsync("big", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Save_AgainWithFewerChunks_LeavesNoRowOfTheOldTail()
+    {
+        var (store, prefix) = await NewStoreAsync();
+        await store.SaveAsync("doc", "Doc", "text/plain", "old", Chunks("doc", 130), CancellationToken.None);
+
+        var saved = await store.SaveAsync("doc", "Doc", "text/plain", "new", Chunks("doc", 3), CancellationToken.None);
+
+        Assert.Equal(3, (await store.ChunksAsync(saved, CancellationToken.None)).Count);
+        Assert.Equal(3, await RawChunkRowsAsync(prefix, "doc"));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheRowEveryChunkAndTheOriginal_AndAMissingIdIsFalse()
+    {
+        var (store, prefix) = await NewStoreAsync();
+        await store.SaveAsync("doc", "Doc", "text/plain", "content", Chunks("doc", 120), CancellationToken.None);
+
+        Assert.True(await store.DeleteAsync("doc", CancellationToken.None));
+
+        Assert.Null(await store.GetAsync("doc", CancellationToken.None));
+        Assert.Equal(0, await RawChunkRowsAsync(prefix, "doc"));
+        Assert.Null(await store.OriginalAsync("doc", CancellationToken.None));
+        Assert.False(await store.DeleteAsync("doc", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SaveExtraction_KeepsTheDocumentAndAddsSummaryAndKeywords()
+    {
+        var (store, _) = await NewStoreAsync();
+        await store.SaveAsync("doc", "Doc", "text/markdown", "content", Chunks("doc", 2), CancellationToken.None);
+
+        Assert.True(await store.SaveExtractionAsync("doc", "About rules.", ["rules", "notice"], CancellationToken.None));
+
+        var document = (await store.ListAsync(CancellationToken.None)).Single();
+        Assert.Equal(("Doc", "text/markdown", 2, "About rules."), (document.Title, document.ContentType, document.Chunks, document.Summary));
+        Assert.Equal(["rules", "notice"], document.Keywords);
+        Assert.False(await store.SaveExtractionAsync("missing", "x", [], CancellationToken.None));
+    }
+
+    private static List<DocumentChunk> Chunks(string id, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => new DocumentChunk(id, i, "Title", "Section", $"chunk {i} of {id}"))];
+
+    private static async Task<(DocumentStore Store, string Prefix)> NewStoreAsync()
+    {
+        var prefix = AzuriteServer.UniqueName("d")[..12];
+        var store = new DocumentStore((await AzuriteServer.GetAsync()).Clients(), prefix, TimeProvider.System);
+        await store.CreateIfNotExistsAsync(CancellationToken.None);
+        return (store, prefix);
+    }
+
+    private static async Task<int> RawChunkRowsAsync(string prefix, string id)
+    {
+        var table = (await AzuriteServer.GetAsync()).RawTable(prefix + "chunks");
+        var count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(e => e.PartitionKey == id))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
