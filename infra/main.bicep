@@ -16,7 +16,6 @@ param hosts array = [
 
 param askEndpoint string = 'macmini'
 param backgroundEndpoint string = 'macmini'
-param llmTimeout string = '00:00:30'
 param askWaitBudget string = '00:00:20'
 param backgroundWaitBudget string = '00:10:00'
 param digestSchedule string = '0 0 7 * * *'
@@ -52,7 +51,6 @@ module app 'modules/functionapp.bicep' = {
     hosts: hosts
     askEndpoint: askEndpoint
     backgroundEndpoint: backgroundEndpoint
-    llmTimeout: llmTimeout
     askWaitBudget: askWaitBudget
     backgroundWaitBudget: backgroundWaitBudget
     digestSchedule: digestSchedule

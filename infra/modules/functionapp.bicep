@@ -14,7 +14,6 @@ param hosts array
 @description('Settings of the app (DocServer:*), see the repository README.')
 param askEndpoint string
 param backgroundEndpoint string
-param llmTimeout string
 param askWaitBudget string
 param backgroundWaitBudget string
 param digestSchedule string
@@ -56,7 +55,16 @@ var platformSettings = [
 var appSettings = [
   { name: 'DocServer__AskEndpoint', value: askEndpoint }
   { name: 'DocServer__BackgroundEndpoint', value: backgroundEndpoint }
-  { name: 'DocServer__LlmTimeout', value: llmTimeout }
+  { name: 'DocServer__EvidenceFirstTokenTimeout', value: '00:00:20' }
+  { name: 'DocServer__EvidenceIdleTimeout', value: '00:00:10' }
+  { name: 'DocServer__EvidenceTimeout', value: '00:01:00' }
+  { name: 'DocServer__SynthesisFirstTokenTimeout', value: '00:00:20' }
+  { name: 'DocServer__SynthesisIdleTimeout', value: '00:00:10' }
+  { name: 'DocServer__SynthesisTimeout', value: '00:02:00' }
+  { name: 'DocServer__SummaryFirstTokenTimeout', value: '00:00:30' }
+  { name: 'DocServer__SummaryIdleTimeout', value: '00:00:10' }
+  { name: 'DocServer__SummaryTimeout', value: '00:03:00' }
+  { name: 'DocServer__ProbeInterval', value: '00:00:10' }
   { name: 'DocServer__AskWaitBudget', value: askWaitBudget }
   { name: 'DocServer__BackgroundWaitBudget', value: backgroundWaitBudget }
   { name: 'DocServer__RetrievalTopK', value: '10' }

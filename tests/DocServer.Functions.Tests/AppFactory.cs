@@ -20,7 +20,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         Mlx = mlx;
         Prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         _settings = AppSettings.AsConfiguration(AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, Prefix));
-        _settings["DocServer:LlmTimeout"] = "00:00:05";
+        foreach (var call in new[] { "Evidence", "Synthesis", "Summary" })
+        {
+            _settings[$"DocServer:{call}Timeout"] = "00:00:05";
+            _settings[$"DocServer:{call}FirstTokenTimeout"] = "00:00:05";
+        }
+
+        _settings["DocServer:ProbeInterval"] = "00:00:00.500";
         _settings["DocServer:IndexRefreshInterval"] = "00:00:00.200";
         foreach (var (key, value) in overrides)
         {
@@ -42,25 +48,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     /// <summary>Answers like a well-behaved model: evidence JSON for evidence prompts, a cited answer for synthesis, a summary otherwise.</summary>
     public void ModelAnswersSensibly(TimeSpan? latency = null) => Mlx.ReplyWith(prompt => MlxReply.Text(SensibleReply(prompt), latency));
 
-    public static string SensibleReply(string prompt)
-    {
-        if (prompt.Contains("Candidate passages", StringComparison.Ordinal))
-        {
-            // Copy the first sentence of candidate 1 verbatim, as the prompt asks.
-            var text = prompt[(prompt.IndexOf("[1] title:", StringComparison.Ordinal) + 10)..];
-            text = text[(text.IndexOf("/ text: ", StringComparison.Ordinal) + 8)..];
-            var end = text.IndexOfAny(['.', '\n']);
-            var span = (end > 0 ? text[..(end + 1)] : text).Trim();
-            return JsonSerializer.Serialize(new { items = new[] { new { n = 1, span, relevance = 0.9 } } });
-        }
-
-        if (prompt.Contains("numbered evidence", StringComparison.Ordinal))
-        {
-            return "According to your documents, this is the rule [1]. Nothing says otherwise [9].";
-        }
-
-        return "{\"summary\": \"A document about rules.\", \"keywords\": [\"rules\", \"notice\"]}";
-    }
+    public static string SensibleReply(string prompt) => SensibleModel.Reply(prompt);
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response)
     {

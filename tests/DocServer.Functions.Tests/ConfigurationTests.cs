@@ -10,7 +10,7 @@ public sealed class ConfigurationTests
     [InlineData("DocServer__Endpoints__macmini__Model", "", "DocServer:Endpoints:macmini:Model must name the model")]
     [InlineData("DocServer__AskEndpoint", "macbook", "DocServer:AskEndpoint 'macbook' is not one of the configured endpoints")]
     [InlineData("DocServerDigestSchedule", "0 7 * * *", "DocServerDigestSchedule '0 7 * * *' is not a 6-field cron expression")]
-    [InlineData("DocServer__LlmTimeout", "00:00:00", "DocServer:LlmTimeout must be a positive duration")]
+    [InlineData("DocServer__SynthesisFirstTokenTimeout", "00:00:00", "DocServer:SynthesisFirstTokenTimeout must be a positive duration")]
     [InlineData("DocServer__StoragePrefix", "Bad_Prefix", "DocServer:StoragePrefix must be 3-20 lowercase")]
     [InlineData("AzureWebJobsStorage", "", "No storage configured: set AzureWebJobsStorage")]
     public async Task BadSetting_StopsStartUpWithAMessageNamingIt(string variable, string value, string message)

@@ -65,10 +65,10 @@ public sealed class FunctionInvocationTests
     }
 
     [Fact]
-    public async Task Extract_ModelFails_Answers500SoTheHostRetries()
+    public async Task Extract_HealthyModelGivesNoSummary_Answers500SoTheHostRetries()
     {
         await using var app = await AppFactory.StartAsync();
-        app.Mlx.ReplyWith(_ => MlxReply.Status(500));
+        app.Mlx.ReplyWith(_ => MlxReply.Text("I would rather not summarise this."));
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
 
@@ -81,13 +81,35 @@ public sealed class FunctionInvocationTests
     }
 
     [Fact]
+    public async Task G13_Extract_HostAnswers5xx_IsDeferredNotFailed_AndComesBackAfterTheProbeInterval()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.Mlx.ReplyWith(_ => MlxReply.Status(503, "{\"error\":\"loading model\"}"));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
+        var queued = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
+        await storage.Extract.DeleteAsync(queued, CancellationToken.None);
+
+        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "tenancy" }, Metadata = new { DequeueCount = 1 } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var deferred = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal("tenancy", deferred.Text);
+        Assert.Equal(1, deferred.DequeueCount);
+        Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
     public async Task Digest_FailedHalfway_ResumesWithoutRedoingFinishedDocuments()
     {
         await using var app = await AppFactory.StartAsync();
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "first", title = "first", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
         await client.PostAsJsonAsync("/api/documents", new { id = "second", title = "second", content = EvidenceFixtures.EnglishBoiler, contentType = "text" });
-        app.Mlx.Enqueue(MlxReply.Text("{\"summary\": \"Tenancy terms.\", \"keywords\": [\"notice\"]}"), MlxReply.Status(500));
+        app.Mlx.Enqueue(MlxReply.Text("{\"summary\": \"Tenancy terms.\", \"keywords\": [\"notice\"]}"), MlxReply.Text("not the JSON asked for"));
 
         var failed = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
@@ -112,7 +134,7 @@ public sealed class FunctionInvocationTests
     public async Task QueueListener_MessageFailingFiveTimes_MovesToThePoisonQueue()
     {
         await using var app = await AppFactory.StartAsync(new() { ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01" });
-        app.Mlx.ReplyWith(_ => MlxReply.Status(500));
+        app.Mlx.ReplyWith(_ => MlxReply.Text("not the JSON asked for"));
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
         var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single();

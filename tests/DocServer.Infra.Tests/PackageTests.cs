@@ -116,7 +116,7 @@ public sealed partial class PackageTests
         var deployed = new DocServerOptions
         {
             BackgroundWaitBudget = TimeSpan.Parse(SettingsContractTests.SampleValues()["DocServer__BackgroundWaitBudget"], System.Globalization.CultureInfo.InvariantCulture),
-            LlmTimeout = TimeSpan.Parse(SettingsContractTests.SampleValues()["DocServer__LlmTimeout"], System.Globalization.CultureInfo.InvariantCulture),
+            SummaryTimeout = TimeSpan.Parse(SettingsContractTests.SampleValues()["DocServer__SummaryTimeout"], System.Globalization.CultureInfo.InvariantCulture),
         };
 
         Assert.True(timeout >= FunctionTimeoutRule.Minimum(defaults), $"functionTimeout {timeout} < {FunctionTimeoutRule.Minimum(defaults)}");

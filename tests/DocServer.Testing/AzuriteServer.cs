@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using DocServer.Storage;
 using DocServer.Storage.Entities;
 
@@ -66,77 +63,9 @@ public sealed class AzuriteServer
             return new AzuriteServer(given);
         }
 
-        var root = RepositoryRoot();
-        var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
-        if (!File.Exists(azurite))
-        {
-            throw new InvalidOperationException($"Azurite is not installed: run `npm ci` in {root} (./test.sh does it for you).");
-        }
-
-        var (blob, queue, table) = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
-        var folder = Directory.CreateTempSubdirectory("docserver-azurite-").FullName;
-        var start = new ProcessStartInfo(azurite)
-        {
-            ArgumentList =
-            {
-                "--silent", "--inMemoryPersistence", "--skipApiVersionCheck",
-                "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
-                "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-                "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process, folder);
-
-        foreach (var port in new[] { blob, queue, table })
-        {
-            await WaitForPortAsync(process, port);
-        }
-
-        return new AzuriteServer(
-            $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/{DevelopmentAccountName};" +
-            $"QueueEndpoint=http://127.0.0.1:{queue}/{DevelopmentAccountName};" +
-            $"TableEndpoint=http://127.0.0.1:{table}/{DevelopmentAccountName}");
-    }
-
-    private static async Task WaitForPortAsync(Process process, int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
-            }
-
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new TimeoutException($"Azurite did not listen on port {port} within 60 s.");
-    }
-
-    private static void Stop(Process process, string folder)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-        }
-
-        Directory.Delete(folder, recursive: true);
+        // Run from an IDE: an in-memory Azurite of our own, killed when the test process exits.
+        var azurite = await AzuriteProcess.StartAsync(inMemory: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Dispose();
+        return new AzuriteServer(azurite.ConnectionString);
     }
 }

@@ -12,6 +12,14 @@ public abstract record MlxReply
     /// <summary>Never answers; holds the request until the client gives up.</summary>
     public static MlxReply Hang() => new HangReply();
 
+    /// <summary>A streamed reply written piece by piece, each piece after its own delay (a slow host, or one that stalls).</summary>
+    public static MlxReply Timed(params (TimeSpan Delay, string Piece)[] pieces) => new TimedReply(pieces);
+
+    /// <summary><paramref name="count"/> pieces of <paramref name="piece"/>, one every <paramref name="interval"/>: slow but producing.</summary>
+    public static MlxReply Trickle(string piece, int count, TimeSpan interval) => new TimedReply([.. Enumerable.Repeat((interval, piece), count)]);
+
+    public sealed record TimedReply(IReadOnlyList<(TimeSpan Delay, string Piece)> Pieces) : MlxReply;
+
     public sealed record TextReply(string Content, TimeSpan Latency) : MlxReply;
 
     public sealed record StatusReply(int Code, string Body) : MlxReply;

@@ -47,6 +47,8 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
         var app = builder.Build();
         var server = new ScriptedMlxServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
+        // As mlx_lm.server: the loaded model, answered without running it (what the health probe asks).
+        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "scripted", @object = "model" } } }));
         await app.StartAsync();
         server.BaseUrl = new Uri(app.Urls.Single() + "/v1/");
         return server;
@@ -112,6 +114,18 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
                 foreach (var piece in pieces)
                 {
                     await Task.Delay(text.Latency / pieces.Count, context.RequestAborted);
+                    await context.Response.WriteAsync($"data: {Chunk(piece, null)}\n\n", context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                }
+
+                await context.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\ndata: [DONE]\n\n", context.RequestAborted);
+                break;
+            case MlxReply.TimedReply timed:
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                foreach (var (delay, piece) in timed.Pieces)
+                {
+                    await Task.Delay(delay, context.RequestAborted);
                     await context.Response.WriteAsync($"data: {Chunk(piece, null)}\n\n", context.RequestAborted);
                     await context.Response.Body.FlushAsync(context.RequestAborted);
                 }

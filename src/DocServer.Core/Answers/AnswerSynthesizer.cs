@@ -43,7 +43,13 @@ public sealed class AnswerSynthesizer(
         try
         {
             call = await gates.CompleteAsync(model, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                new LanguageModelRequest(rendered, options.MaxAnswerTokens), cancellationToken).ConfigureAwait(false);
+                new LanguageModelRequest(rendered, options.MaxAnswerTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (GateUnavailableException ex)
+        {
+            SynthesisLog.Failed(logger, "synthesis_gate_unavailable", ex.GetType().Name, 0);
+            return ExtractiveAnswer(query, evidence, "synthesis_gate_unavailable", 0, 0);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -58,7 +64,8 @@ public sealed class AnswerSynthesizer(
         {
             GateCallOutcome.Completed when reply.Length == 0 => "synthesis_empty",
             GateCallOutcome.Completed => null,
-            GateCallOutcome.TimedOut => "synthesis_timeout",
+            GateCallOutcome.TimedOut or GateCallOutcome.Stalled => "synthesis_timeout",
+            GateCallOutcome.EndpointDown => "synthesis_llm_unavailable",
             GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull => "synthesis_gate_wait_budget",
             _ => "synthesis_error",
         };

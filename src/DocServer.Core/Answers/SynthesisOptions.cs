@@ -2,8 +2,12 @@ namespace DocServer.Core.Answers;
 
 public sealed record SynthesisOptions
 {
-    /// <summary>G2: counted from the grant of the gate lease.</summary>
-    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>G2: the call's cap, counted from the grant of the gate lease (the seed measured 30-48 s per synthesis).</summary>
+    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    public TimeSpan? FirstTokenTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan? IdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long to wait for the gate before answering extractively.</summary>
     public TimeSpan GateWaitBudget { get; init; } = TimeSpan.FromSeconds(20);

@@ -62,7 +62,13 @@ public sealed class EvidenceExtractor(
         try
         {
             call = await gates.CompleteAsync(model, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                new LanguageModelRequest(rendered, options.MaxReplyTokens), cancellationToken).ConfigureAwait(false);
+                new LanguageModelRequest(rendered, options.MaxReplyTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (GateUnavailableException ex)
+        {
+            // Never call a model without its gate: answer from the documents.
+            return Fallback(EvidenceSkipReasons.GateUnavailable, loggedQuery, candidates, results, tokens, unanchored, 0, 0, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -76,10 +82,12 @@ public sealed class EvidenceExtractor(
         {
             case GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull:
                 return Fallback(EvidenceSkipReasons.GateWaitBudget, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString());
-            case GateCallOutcome.TimedOut:
-                return Fallback(EvidenceSkipReasons.LlmTimeout, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"timeout={options.LlmTimeout.TotalSeconds:F0}s");
-            case GateCallOutcome.LeaseLost:
-                return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, "gate lease lost during the call");
+            case GateCallOutcome.EndpointDown:
+                return Fallback(EvidenceSkipReasons.LlmUnavailable, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"endpoint {model.Endpoint} is down");
+            case GateCallOutcome.TimedOut or GateCallOutcome.Stalled:
+                return Fallback(EvidenceSkipReasons.LlmTimeout, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"{call.Outcome} after {llmMs:F0} ms");
+            case GateCallOutcome.LeaseLost or GateCallOutcome.HostFailed:
+                return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString());
             default:
                 break;
         }

@@ -39,8 +39,14 @@ public sealed record EvidenceOptions
     /// <summary>E3: when set and the top raw rerank score reaches it, skip the model. Off by default.</summary>
     public double? FastPathThreshold { get; init; }
 
-    /// <summary>E6/G2: the model call's timeout, counted from the grant of the gate lease.</summary>
-    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>E6/G2: the model call's cap, counted from the grant of the gate lease.</summary>
+    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The streamed reply's first token must come within this (prompt processing of ~2-3K tokens).</summary>
+    public TimeSpan? FirstTokenTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The streamed reply may pause at most this long between chunks.</summary>
+    public TimeSpan? IdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>E17: how long to wait for the gate before answering rule-only.</summary>
     public TimeSpan GateWaitBudget { get; init; } = TimeSpan.FromSeconds(20);

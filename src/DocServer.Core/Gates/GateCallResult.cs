@@ -14,6 +14,15 @@ public enum GateCallOutcome
 
     /// <summary>The lease could not be renewed; the call was abandoned so two holders never overlap.</summary>
     LeaseLost,
+
+    /// <summary>G13: the endpoint's host is known to be down; nobody queued and nothing was called.</summary>
+    EndpointDown,
+
+    /// <summary>The streamed reply stalled: no first token in time, or a pause past the idle timeout.</summary>
+    Stalled,
+
+    /// <summary>The call failed in a way that says the host is unhealthy (unreachable, 5xx): not the request's fault.</summary>
+    HostFailed,
 }
 
 public sealed record GateCallResult<T>(GateCallOutcome Outcome, T? Value, TimeSpan Waited, TimeSpan CallElapsed);

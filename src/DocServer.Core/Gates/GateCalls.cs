@@ -21,7 +21,13 @@ public static class GateCalls
         ArgumentNullException.ThrowIfNull(call);
         if (!gates.Catalog.IsGated(endpoint))
         {
-            return await TimedCallAsync(gates.Time, call, callTimeout, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return await TimedCallAsync(gates, call, callTimeout, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        // G13: nobody queues for a host known to be down; waiting would only end in a timeout.
+        if (gates.Health?.IsDown(endpoint) == true)
+        {
+            return new GateCallResult<T>(GateCallOutcome.EndpointDown, default, TimeSpan.Zero, TimeSpan.Zero);
         }
 
         var acquisition = await gates.AcquireAsync(endpoint, priority, waitBudget, cancellationToken).ConfigureAwait(false);
@@ -33,7 +39,13 @@ public static class GateCalls
 
         await using (lease.ConfigureAwait(false))
         {
-            return await TimedCallAsync(gates.Time, call, callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
+            // The host may have gone down while this caller waited: give the slot back at once.
+            if (gates.Health?.IsDown(endpoint) == true)
+            {
+                return new GateCallResult<T>(GateCallOutcome.EndpointDown, default, acquisition.Waited, TimeSpan.Zero);
+            }
+
+            return await TimedCallAsync(gates, call, callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -42,12 +54,14 @@ public static class GateCalls
         this GateClient gates, ILanguageModel model, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, LanguageModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(request);
         return gates.RunAsync(model.Endpoint, priority, waitBudget, callTimeout, ct => model.CompleteAsync(request, ct), cancellationToken);
     }
 
     private static async Task<GateCallResult<T>> TimedCallAsync<T>(
-        TimeProvider time, Func<CancellationToken, Task<T>> call, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
+        GateClient gates, Func<CancellationToken, Task<T>> call, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
     {
+        var time = gates.Time;
         var leaseLost = lease?.LostToken ?? CancellationToken.None;
         using var timeout = new CancellationTokenSource(callTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, leaseLost);
@@ -62,6 +76,14 @@ public static class GateCalls
         {
             var outcome = leaseLost.IsCancellationRequested ? GateCallOutcome.LeaseLost : GateCallOutcome.TimedOut;
             return new GateCallResult<T>(outcome, default, waited, time.GetElapsedTime(started));
+        }
+        catch (ModelStalledException)
+        {
+            return new GateCallResult<T>(GateCallOutcome.Stalled, default, waited, time.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (gates.Health?.IsHostFailure(ex) == true)
+        {
+            return new GateCallResult<T>(GateCallOutcome.HostFailed, default, waited, time.GetElapsedTime(started));
         }
     }
 }

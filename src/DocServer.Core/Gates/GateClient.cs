@@ -1,4 +1,5 @@
 using DocServer.Core.Entities;
+using DocServer.Core.Llm;
 using Microsoft.Extensions.Logging;
 
 namespace DocServer.Core.Gates;
@@ -17,16 +18,20 @@ public sealed class GateClient
     private readonly ILogger _logger;
     private readonly GateWaitSignals _signals = new();
 
-    public GateClient(IEntityStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null)
+    public GateClient(IEntityStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null, IEndpointHealth? health = null)
     {
         _store = store;
         Catalog = catalog;
         Time = time;
         _logger = logger;
         Options = options ?? new GateClientOptions();
+        Health = health;
     }
 
     public GateCatalog Catalog { get; }
+
+    /// <summary>G13: which endpoints this instance knows to be down; null when nothing tracks it (every endpoint is up).</summary>
+    public IEndpointHealth? Health { get; }
 
     public GateClientOptions Options { get; }
 
@@ -63,9 +68,22 @@ public sealed class GateClient
     public async Task<GateStatus> GetStatusAsync(string gate, CancellationToken cancellationToken)
     {
         var machine = Catalog.Machine(gate);
-        var json = await _store.ReadAsync(new EntityKey(EntityKind, gate), cancellationToken).ConfigureAwait(false);
+        string? json;
+        try
+        {
+            json = await _store.ReadAsync(new EntityKey(EntityKind, gate), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw new GateUnavailableException(gate, ex, storeUnreachable: true);
+        }
+
         return machine.Status(gate, GateStateJson.Deserialize(json, gate), Time.GetUtcNow());
     }
+
+    /// <summary>G13: writes the host's health, as this instance sees it, into the gate row (null: up). True when it changed.</summary>
+    public async Task<bool> ReportHealthAsync(string gate, GateHealthMark? health, CancellationToken cancellationToken) =>
+        (await ApplyAsync(gate, (m, s, now) => m.ReportHealth(s, now, health), cancellationToken).ConfigureAwait(false)).Result;
 
     /// <summary>Expires dead leases and waiters and grants on every configured gate (the sweep timer).</summary>
     public async Task<IReadOnlyDictionary<string, SweepResult>> SweepAllAsync(CancellationToken cancellationToken)
@@ -87,20 +105,39 @@ public sealed class GateClient
     {
         var machine = Catalog.Machine(gate);
         GateTransition<T>? committed = null;
-        var update = await _store.UpdateAsync(
-            new EntityKey(EntityKind, gate),
-            current =>
-            {
-                var transition = operation(machine, GateStateJson.Deserialize(current, gate), Time.GetUtcNow());
-                committed = transition;
-                var json = GateStateJson.Serialize(transition.State);
-                return new EntityChange<T>(transition.Result, json == (current ?? EmptyStateJson) ? null : json);
-            },
-            cancellationToken).ConfigureAwait(false);
+        EntityUpdate<T> update;
+        try
+        {
+            update = await _store.UpdateAsync(
+                new EntityKey(EntityKind, gate),
+                current =>
+                {
+                    var transition = operation(machine, GateStateJson.Deserialize(current, gate), Time.GetUtcNow());
+                    committed = transition;
+                    var json = GateStateJson.Serialize(transition.State);
+                    return new EntityChange<T>(transition.Result, json == (current ?? EmptyStateJson) ? null : json);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw new GateUnavailableException(gate, ex, storeUnreachable: true);
+        }
 
         Observe(gate, committed!.Effects);
         return new GateApplied<T>(update.Result, committed.State.Waiters.Length);
     }
+
+    /// <summary>
+    /// A failure of the store itself (unreachable, timed out, throttled), as opposed to a row we cannot read,
+    /// contention, or the caller giving up: those keep their own exceptions.
+    /// </summary>
+    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        GateStateException or EntityRowException or EntityConflictException or UnknownGateException or OutOfMemoryException => false,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => true,
+    };
 
     private async Task<GateAcquisition> WaitAsync(
         string gate, string id, GatePriority priority, int position, Task<LeaseGranted> signal, long started, TimeSpan waitBudget, CancellationToken cancellationToken)

@@ -140,6 +140,19 @@ public sealed class GateMachine(GatePolicy policy)
     }
 
     /// <summary>G9: the gate as it stands at <paramref name="now"/>, computed without writing anything.</summary>
+    /// <summary>G13: records the host's health as an instance last saw it (null: up). True when the mark changed.</summary>
+    public GateTransition<bool> ReportHealth(GateState state, DateTimeOffset now, GateHealthMark? health)
+    {
+        var work = Begin(state, now);
+        var changed = work.Health is null != health is null || (health is not null && work.Health!.LastError != health.LastError);
+        if (changed)
+        {
+            work.Health = health;
+        }
+
+        return work.Finish(changed);
+    }
+
     public GateStatus Status(string gate, GateState state, DateTimeOffset now)
     {
         var work = Begin(state, now);
@@ -156,7 +169,8 @@ public sealed class GateMachine(GatePolicy policy)
             waiting.Count(w => w.Priority != GatePriority.Foreground),
             waiting.Count == 0 ? null : now - waiting.Min(w => w.EnqueuedAt),
             waiting.Count(w => w.Priority == GatePriority.Background && now - w.EnqueuedAt > GatePolicy.StarvationWarning),
-            work.Counters);
+            work.Counters,
+            work.Health);
     }
 
     private GateWork Begin(GateState state, DateTimeOffset now)

@@ -17,4 +17,7 @@ public sealed record GateState(
     public const int CurrentSchemaVersion = 1;
 
     public static GateState Empty { get; } = new([], [], 1, 1, GateCounters.Zero);
+
+    /// <summary>G13: the host's last known health; null when it is up (or never reported).</summary>
+    public GateHealthMark? Health { get; init; }
 }

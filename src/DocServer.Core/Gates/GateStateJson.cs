@@ -22,7 +22,8 @@ public static class GateStateJson
             [.. state.Waiters.Select(w => new WaiterDocument(w.Id, w.Owner, (int)w.Priority, w.Sequence, Ms(w.EnqueuedAt), Ms(w.LastSeen)))],
             state.NextSequence,
             state.NextFencingToken,
-            new CountersDocument(state.Counters.Grants, state.Counters.Releases, state.Counters.Expiries, state.Counters.DroppedWaiters, state.Counters.Cancellations));
+            new CountersDocument(state.Counters.Grants, state.Counters.Releases, state.Counters.Expiries, state.Counters.DroppedWaiters, state.Counters.Cancellations),
+            state.Health is { } health ? new HealthDocument(Ms(health.DownSince), health.LastError, health.ReportedBy) : null);
         var json = JsonSerializer.Serialize(document, GateJsonContext.Default.GateDocument);
         return json.Length <= MaxLength
             ? json
@@ -64,7 +65,10 @@ public static class GateStateJson
             [.. document.Waiters.Select(w => new GateWaiter(w.Id, w.Owner, Priority(w.Priority, gate), w.Seq, At(w.Enqueued), At(w.Seen)))],
             document.NextSeq,
             document.NextToken,
-            new GateCounters(document.Counters.Grants, document.Counters.Releases, document.Counters.Expiries, document.Counters.Dropped, document.Counters.Cancels));
+            new GateCounters(document.Counters.Grants, document.Counters.Releases, document.Counters.Expiries, document.Counters.Dropped, document.Counters.Cancels))
+        {
+            Health = document.Health is { } health ? new GateHealthMark(At(health.DownSince), health.LastError ?? string.Empty, health.ReportedBy ?? string.Empty) : null,
+        };
         Check(state, gate);
         return state;
     }
@@ -98,7 +102,14 @@ public static class GateStateJson
         [property: JsonPropertyName("waiters")] IReadOnlyList<WaiterDocument>? Waiters,
         [property: JsonPropertyName("nextSeq")] long NextSeq,
         [property: JsonPropertyName("nextToken")] long NextToken,
-        [property: JsonPropertyName("counters")] CountersDocument? Counters);
+        [property: JsonPropertyName("counters")] CountersDocument? Counters,
+        [property: JsonPropertyName("health"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HealthDocument? Health = null);
+
+    /// <summary>Optional (G13): older rows have none, and a build that does not know it only loses the advisory mark.</summary>
+    internal sealed record HealthDocument(
+        [property: JsonPropertyName("downSince")] long DownSince,
+        [property: JsonPropertyName("error")] string? LastError,
+        [property: JsonPropertyName("by")] string? ReportedBy);
 
     internal sealed record HolderDocument(
         [property: JsonPropertyName("id")] string Id,

@@ -10,6 +10,7 @@ public sealed record GateStatus(
     int WaitingBackground,
     TimeSpan? OldestWait,
     int StarvingWaiters,
-    GateCounters Counters);
+    GateCounters Counters,
+    GateHealthMark? Health = null);
 
 public sealed record GateHolderStatus(string Owner, GatePriority Priority, long FencingToken, TimeSpan HeldFor, TimeSpan ExpiresIn);

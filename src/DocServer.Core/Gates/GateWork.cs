@@ -24,7 +24,10 @@ internal sealed class GateWork
         _nextSequence = state.NextSequence;
         _nextFencingToken = state.NextFencingToken;
         Counters = state.Counters;
+        Health = state.Health;
     }
+
+    public GateHealthMark? Health { get; set; }
 
     public DateTimeOffset Now { get; }
 
@@ -39,7 +42,7 @@ internal sealed class GateWork
     public ImmutableArray<GateEffect> Effects => _effects.ToImmutable();
 
     public GateState ToState() =>
-        new([.. _holders], [.. _waiters], _nextSequence, _nextFencingToken, Counters);
+        new([.. _holders], [.. _waiters], _nextSequence, _nextFencingToken, Counters) { Health = Health };
 
     public GateTransition<T> Finish<T>(T result) => new(ToState(), result, Effects);
 

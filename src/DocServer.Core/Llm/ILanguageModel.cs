@@ -11,5 +11,14 @@ public interface ILanguageModel
     Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>One prompt, answered in one call. Temperature 0: extraction wants the same answer every time.</summary>
-public sealed record LanguageModelRequest(string Prompt, int MaxTokens, double Temperature = 0, string? System = null);
+/// <summary>
+/// One prompt, answered in one call. Temperature 0: extraction wants the same answer every time. A streamed
+/// reply must start within <see cref="FirstTokenTimeout"/> and never pause longer than <see cref="IdleTimeout"/>
+/// (null: no such deadline); the whole call's cap is the caller's (G2).
+/// </summary>
+public sealed record LanguageModelRequest(string Prompt, int MaxTokens, double Temperature = 0, string? System = null)
+{
+    public TimeSpan? FirstTokenTimeout { get; init; }
+
+    public TimeSpan? IdleTimeout { get; init; }
+}

@@ -16,8 +16,34 @@ internal sealed class DocServerOptions
     /// <summary>The endpoint that serves digests and extraction (BACKGROUND).</summary>
     public string BackgroundEndpoint { get; set; } = "macmini";
 
-    /// <summary>G2: the LLM timeout, counted from the gate grant.</summary>
-    public TimeSpan LlmTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    // Model calls stream their reply, so each kind has three deadlines: its first token (the host is
+    // alive and has read the prompt), the longest pause between chunks (still producing), and a cap on the
+    // whole call, counted from the gate grant (G2). A long answer that keeps coming is not cut; a stuck host
+    // is let go after the first-token deadline. The seed measured 30-48 s per synthesis on the Mac.
+
+    /// <summary>Evidence (one batched call, a JSON reply of at most ~1500 tokens).</summary>
+    public TimeSpan EvidenceFirstTokenTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan EvidenceIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan EvidenceTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Synthesis (the answer, up to ~800 tokens).</summary>
+    public TimeSpan SynthesisFirstTokenTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan SynthesisIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan SynthesisTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Background summaries (a prompt of up to 6000 characters of the document).</summary>
+    public TimeSpan SummaryFirstTokenTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan SummaryIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan SummaryTimeout { get; set; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>G13: how often a down endpoint is probed; deferred background work is retried as often.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>E17: how long an ask waits for the gate before answering from rules (per call).</summary>
     public TimeSpan AskWaitBudget { get; set; } = TimeSpan.FromSeconds(20);

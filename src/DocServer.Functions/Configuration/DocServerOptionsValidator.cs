@@ -66,7 +66,17 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             errors.Add($"{FlatSettings.ExtractQueue} '{options.ExtractQueue}' must be a queue name: 3-56 lowercase letters, digits or single '-', starting and ending with a letter or digit.");
         }
 
-        Positive(errors, "LlmTimeout", options.LlmTimeout);
+        foreach (var (setting, value) in new[]
+        {
+            ("EvidenceFirstTokenTimeout", options.EvidenceFirstTokenTimeout), ("EvidenceIdleTimeout", options.EvidenceIdleTimeout), ("EvidenceTimeout", options.EvidenceTimeout),
+            ("SynthesisFirstTokenTimeout", options.SynthesisFirstTokenTimeout), ("SynthesisIdleTimeout", options.SynthesisIdleTimeout), ("SynthesisTimeout", options.SynthesisTimeout),
+            ("SummaryFirstTokenTimeout", options.SummaryFirstTokenTimeout), ("SummaryIdleTimeout", options.SummaryIdleTimeout), ("SummaryTimeout", options.SummaryTimeout),
+            ("ProbeInterval", options.ProbeInterval),
+        })
+        {
+            Positive(errors, setting, value);
+        }
+
         Positive(errors, "AskWaitBudget", options.AskWaitBudget);
         Positive(errors, "BackgroundWaitBudget", options.BackgroundWaitBudget);
         Positive(errors, "AsyncResultTtl", options.AsyncResultTtl);

@@ -2,9 +2,9 @@ namespace DocServer.Functions.Configuration;
 
 /// <summary>
 /// The one rule between host.json's functionTimeout and the app's budgets: a background invocation may wait
-/// BackgroundWaitBudget for the gate and then LlmTimeout for its call, and must still have a margin to
+/// BackgroundWaitBudget for the gate and then SummaryTimeout for its call, and must still have a margin to
 /// record the outcome and give its ticket back before the host kills it. So
-/// functionTimeout ≥ BackgroundWaitBudget + LlmTimeout + <see cref="Margin"/>.
+/// functionTimeout ≥ BackgroundWaitBudget + SummaryTimeout + <see cref="Margin"/>.
 /// Functions that do many such steps (Digest) stop starting new ones when a step could overrun it.
 /// </summary>
 internal static class FunctionTimeoutRule
@@ -15,7 +15,7 @@ internal static class FunctionTimeoutRule
     public static TimeSpan LongestBackgroundStep(DocServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.BackgroundWaitBudget + options.LlmTimeout;
+        return options.BackgroundWaitBudget + options.SummaryTimeout;
     }
 
     public static TimeSpan Minimum(DocServerOptions options) => LongestBackgroundStep(options) + Margin;

@@ -12,7 +12,7 @@ internal sealed class FunctionsHostOptionsValidator(IOptions<DocServerOptions> a
         return options.FunctionTimeout >= minimum
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(
-                $"host.json functionTimeout {options.FunctionTimeout} is shorter than DocServer:BackgroundWaitBudget + DocServer:LlmTimeout + {FunctionTimeoutRule.Margin} ({minimum}): " +
+                $"host.json functionTimeout {options.FunctionTimeout} is shorter than DocServer:BackgroundWaitBudget + DocServer:SummaryTimeout + {FunctionTimeoutRule.Margin} ({minimum}): " +
                 "the host would kill background work before it gives up. Raise functionTimeout or lower the budgets.");
     }
 

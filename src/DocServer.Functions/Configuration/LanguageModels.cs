@@ -1,15 +1,24 @@
 using DocServer.Core.Llm;
+using DocServer.Llm.Health;
 using DocServer.Llm.Mlx;
 
 namespace DocServer.Functions.Configuration;
 
-/// <summary>One model client per configured endpoint, by endpoint name (which is also its gate's name, G1).</summary>
-internal sealed class LanguageModels(DocServerOptions options)
+/// <summary>
+/// One model client per configured endpoint, by endpoint name (which is also its gate's name, G1), each
+/// behind its endpoint's circuit breaker (G13).
+/// </summary>
+internal sealed class LanguageModels(DocServerOptions options, EndpointHealth health)
 {
     private readonly Dictionary<string, ILanguageModel> _models = options.Endpoints.ToDictionary(
         e => e.Key,
-        e => (ILanguageModel)new MlxLanguageModel(new MlxEndpoint(e.Key, new Uri(e.Value.Url.EndsWith('/') ? e.Value.Url : e.Value.Url + "/"), e.Value.Model, e.Value.ApiKey)),
+        e => (ILanguageModel)new GuardedLanguageModel(new MlxLanguageModel(new MlxEndpoint(e.Key, BaseUrl(e.Value), e.Value.Model, e.Value.ApiKey)), health),
         StringComparer.Ordinal);
 
     public ILanguageModel this[string endpoint] => _models[endpoint];
+
+    /// <summary>The OpenAI-compatible base URL of every endpoint (ending in '/'), for the health probe.</summary>
+    public IReadOnlyDictionary<string, Uri> Urls { get; } = options.Endpoints.ToDictionary(e => e.Key, e => BaseUrl(e.Value), StringComparer.Ordinal);
+
+    private static Uri BaseUrl(EndpointOptions endpoint) => new(endpoint.Url.EndsWith('/') ? endpoint.Url : endpoint.Url + "/");
 }

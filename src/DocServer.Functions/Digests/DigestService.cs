@@ -44,7 +44,18 @@ internal sealed class DigestService(
             .ToList();
         foreach (var document in due)
         {
-            var entry = await EntryAsync(runId, document, started, cancellationToken).ConfigureAwait(false);
+            DigestEntry? entry;
+            try
+            {
+                entry = await EntryAsync(runId, document, started, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Core.Llm.EndpointUnavailableException ex)
+            {
+                // G13: the host is down; what is summarised is checkpointed, the next run catches up.
+                DigestLog.Paused(logger, runId, entries.Count, due.Count, ex.Message);
+                return null;
+            }
+
             if (entry is null)
             {
                 // Checkpointed so far; the run stays pending and the next invocation resumes it.

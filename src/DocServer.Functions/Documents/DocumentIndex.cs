@@ -10,9 +10,10 @@ namespace DocServer.Functions.Documents;
 /// This instance's search index over the shared document store. Storage is the truth; the index is a
 /// copy kept fresh by re-reading the document list at most every IndexRefreshInterval and loading only
 /// the documents that changed, so every instance serves the same documents within that interval.
-/// Changes made by this instance apply at once.
+/// Changes made by this instance apply at once. While storage cannot be reached, searches answer from
+/// what the index holds (and the refresh is tried again after the interval).
 /// </summary>
-internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptions> options, TimeProvider time) : IDisposable
+internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptions> options, TimeProvider time, ILogger<DocumentIndex> logger) : IDisposable
 {
     private readonly Bm25Index _index = new();
     private readonly Dictionary<string, DateTimeOffset> _loaded = new(StringComparer.Ordinal);
@@ -23,7 +24,17 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
 
     public async Task<IReadOnlyList<SearchResult>> SearchAsync(string query, int top, CancellationToken cancellationToken)
     {
-        await RefreshIfStaleAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RefreshIfStaleAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The documents this instance holds still answer; the next search tries storage again.
+            Interlocked.Exchange(ref _lastRefresh, time.GetTimestamp());
+            Hosting.FunctionLog.IndexStale(logger, ex.Message);
+        }
+
         return _index.Search(query, top);
     }
 

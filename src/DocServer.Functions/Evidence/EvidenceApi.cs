@@ -10,6 +10,9 @@ internal static class EvidenceApi
 {
     private const int MaxResults = 50;
 
+    /// <summary>Scores beyond this are not scores (rerankers give logits of a few tens at most).</summary>
+    private const double MaxAbsoluteScore = 1_000_000;
+
     public static RouteGroupBuilder MapEvidence(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
@@ -37,6 +40,14 @@ internal static class EvidenceApi
             if (string.IsNullOrWhiteSpace(results[i].DocId) || results[i].Text is null)
             {
                 return Problems.BadRequest($"results[{i}] needs a \"docId\" and a \"text\".");
+            }
+
+            foreach (var (field, value) in new[] { ("score", results[i].Score), ("rerankScore", results[i].RerankScore) })
+            {
+                if (value is { } number && (!double.IsFinite(number) || Math.Abs(number) > MaxAbsoluteScore))
+                {
+                    return Problems.BadRequest($"results[{i}].{field} must be a finite number between -{MaxAbsoluteScore:0} and {MaxAbsoluteScore:0} (got {number}).");
+                }
             }
         }
 

@@ -10,10 +10,13 @@ namespace DocServer.Functions.Extraction;
 
 /// <summary>
 /// The Extract function: summary and keywords for one document, through the background endpoint's
-/// gate (BACKGROUND, so asks go first). A model failure throws, so the queue retries the message and
-/// parks it in the poison queue after MaxDequeueCount attempts.
+/// gate (BACKGROUND, so asks go first). A failure on a healthy host throws, so the queue retries the
+/// message and parks it in the poison queue after maxDequeueCount attempts. G13: when the host is down
+/// (or fails as a down host does), the work is deferred instead: a new message, visible after one
+/// ProbeInterval, replaces this one, so no attempt is spent and nothing reaches the poison queue.
 /// </summary>
-internal sealed class DocumentExtraction(DocumentStore store, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
+internal sealed class DocumentExtraction(
+    DocumentStore store, StorageResources storage, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
 {
     private const int MaxDocumentChars = 6000;
 
@@ -27,25 +30,44 @@ internal sealed class DocumentExtraction(DocumentStore store, GateClient gates, 
             return null;
         }
 
-        var summary = await SummariseAsync(document, cancellationToken).ConfigureAwait(false);
+        DocumentSummary summary;
+        try
+        {
+            summary = await SummariseAsync(document, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndpointUnavailableException ex)
+        {
+            await storage.Extract.SendLaterAsync(document.Id, options.Value.ProbeInterval, cancellationToken).ConfigureAwait(false);
+            ExtractionLog.Deferred(logger, document.Id, options.Value.ProbeInterval.TotalSeconds, ex.Message);
+            return null;
+        }
+
         await store.SaveExtractionAsync(document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
         ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
         return summary;
     }
 
-    /// <summary>One BACKGROUND model call; throws <see cref="InvalidOperationException"/> when it yields no summary.</summary>
+    /// <summary>
+    /// One BACKGROUND model call; throws <see cref="EndpointUnavailableException"/> when the host is down or fails
+    /// as a down host does, and <see cref="InvalidOperationException"/> when it yields no summary otherwise.
+    /// </summary>
     public async Task<DocumentSummary> SummariseAsync(DocumentRecord document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var text = await store.OriginalAsync(document.Id, cancellationToken).ConfigureAwait(false) ?? string.Empty;
+        var text = await store.OriginalAsync(document, cancellationToken).ConfigureAwait(false) ?? string.Empty;
         var prompt = prompts.DocumentSummary.Render(new Dictionary<string, string>
         {
             [Prompts.TitlePlaceholder] = document.Title,
             [Prompts.DigestDocumentPlaceholder] = text.Length > MaxDocumentChars ? text[..MaxDocumentChars] : text,
         });
         var model = models[options.Value.BackgroundEndpoint];
-        var call = await gates.CompleteAsync(model, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.LlmTimeout,
-            new LanguageModelRequest(prompt, 600), cancellationToken).ConfigureAwait(false);
+        var request = new LanguageModelRequest(prompt, 600) { FirstTokenTimeout = options.Value.SummaryFirstTokenTimeout, IdleTimeout = options.Value.SummaryIdleTimeout };
+        var call = await gates.CompleteAsync(model, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.SummaryTimeout, request, cancellationToken).ConfigureAwait(false);
+        if (call.Outcome is GateCallOutcome.EndpointDown or GateCallOutcome.HostFailed || (call.Outcome == GateCallOutcome.Stalled && gates.Health?.IsDown(model.Endpoint) != false))
+        {
+            throw new EndpointUnavailableException(model.Endpoint, call.Outcome.ToString());
+        }
+
         if (call.Outcome != GateCallOutcome.Completed)
         {
             throw new InvalidOperationException($"Summary of document '{document.Id}' not made: {call.Outcome} (it will be retried).");

@@ -7,4 +7,7 @@ internal static partial class ExtractionLog
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "extract document={Document} skipped: the document no longer exists")]
     public static partial void Skipped(ILogger logger, string document);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "extract document={Document} deferred by {DelaySeconds:F0} s, not counted as an attempt: {Reason}")]
+    public static partial void Deferred(ILogger logger, string document, double delaySeconds, string reason);
 }

@@ -9,9 +9,10 @@ using DocServer.Functions.Documents;
 using DocServer.Functions.Evidence;
 using DocServer.Functions.Extraction;
 using DocServer.Functions.Gates;
+using DocServer.Functions.Health;
+using DocServer.Llm.Health;
 using DocServer.Storage.Entities;
 using DocServer.Storage.Documents;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
 
@@ -48,26 +49,40 @@ internal static class DocServerHost
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Documents);
         services.AddSingleton(sp => new Prompts(Options(sp)));
-        services.AddSingleton(sp => new LanguageModels(Options(sp)));
+        services.AddSingleton(sp => new EndpointHealth(Options(sp).Endpoints.Keys, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EndpointHealth>>()));
+        services.AddSingleton(sp => new LanguageModels(Options(sp), sp.GetRequiredService<EndpointHealth>()));
         services.AddSingleton(sp => Catalog(Options(sp)));
         services.AddSingleton(sp => new GateClient(
             new EntityStore(sp.GetRequiredService<StorageResources>().Gates, sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<GateCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GateClient>>(),
-            new GateClientOptions { Owner = Owner() }));
+            new GateClientOptions { Owner = Owner() },
+            sp.GetRequiredService<EndpointHealth>()));
         services.AddSingleton(sp => new EvidenceExtractor(
             sp.GetRequiredService<GateClient>(),
             sp.GetRequiredService<LanguageModels>()[Options(sp).AskEndpoint],
             sp.GetRequiredService<Prompts>().Evidence,
-            new EvidenceOptions { LlmTimeout = Options(sp).LlmTimeout, GateWaitBudget = Options(sp).AskWaitBudget },
+            new EvidenceOptions
+            {
+                LlmTimeout = Options(sp).EvidenceTimeout,
+                FirstTokenTimeout = Options(sp).EvidenceFirstTokenTimeout,
+                IdleTimeout = Options(sp).EvidenceIdleTimeout,
+                GateWaitBudget = Options(sp).AskWaitBudget,
+            },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<EvidenceExtractor>>()));
         services.AddSingleton(sp => new AnswerSynthesizer(
             sp.GetRequiredService<GateClient>(),
             sp.GetRequiredService<LanguageModels>()[Options(sp).AskEndpoint],
             sp.GetRequiredService<Prompts>().Synthesis,
-            new SynthesisOptions { LlmTimeout = Options(sp).LlmTimeout, GateWaitBudget = Options(sp).AskWaitBudget },
+            new SynthesisOptions
+            {
+                LlmTimeout = Options(sp).SynthesisTimeout,
+                FirstTokenTimeout = Options(sp).SynthesisFirstTokenTimeout,
+                IdleTimeout = Options(sp).SynthesisIdleTimeout,
+                GateWaitBudget = Options(sp).AskWaitBudget,
+            },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AnswerSynthesizer>>()));
         services.AddSingleton<DocumentIndex>();
@@ -80,16 +95,8 @@ internal static class DocServerHost
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<TimerScheduler>();
         services.AddHostedService<QueueListener>();
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        {
-            // Say what was wrong with the request; server-side failures keep their details in the logs.
-            if (context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad)
-            {
-                context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
-                    ? $"The body is not valid JSON: {json.Message}"
-                    : bad.Message;
-            }
-        });
+        services.AddHostedService<EndpointProber>();
+        services.AddErrorResponses();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -113,16 +120,11 @@ internal static class DocServerHost
     public static WebApplication MapDocServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            // Bad request bodies (malformed JSON, too large) are the caller's to fix, not server errors.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
-        app.UseStatusCodePages();
+        app.UseErrorResponses();
         app.Use(RejectOversizedBodies);
         app.MapOpenApi("/api/openapi.json");
         var api = app.MapGroup("/api");
-        api.MapAsk().MapEvidence().MapDocuments().MapGateStatus().MapDigests();
+        api.MapAsk().MapEvidence().MapDocuments().MapGateStatus().MapDigests().MapHealth();
         app.MapFunctionInvocations();
         return app;
     }

@@ -17,6 +17,7 @@ internal static class FunctionCatalog
         FunctionDefinition.Http("Documents", "documents/{*rest}", "get", "post", "delete"),
         FunctionDefinition.Http("Digests", "digests/{*rest}", "get"),
         FunctionDefinition.Http("OpenApi", "openapi.json", "get"),
+        FunctionDefinition.Http("Health", "health", "get"),
         FunctionDefinition.Timer("Digest", FlatSettings.Expression(FlatSettings.DigestSchedule)),
         FunctionDefinition.Timer("GateSweep", FlatSettings.Expression(FlatSettings.GateSweepSchedule)),
         FunctionDefinition.Queue("Extract", FlatSettings.Expression(FlatSettings.ExtractQueue)),

@@ -17,6 +17,18 @@ internal static partial class FunctionLog
     [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "queue {Queue} message {MessageId} was taken back while it ran (its visibility lapsed); its work is done and not repeated here")]
     public static partial void MessageLost(ILogger logger, string queue, string messageId);
 
+    [LoggerMessage(EventId = 706, Level = LogLevel.Warning, Message = "storage unreachable, searching the documents this instance holds: {Reason}")]
+    public static partial void IndexStale(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 707, Level = LogLevel.Information, Message = "{Method} {Path} answered {Status}: {Detail}")]
+    public static partial void ClientError(ILogger logger, string method, string path, int status, string detail);
+
+    [LoggerMessage(EventId = 708, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503, storage unreachable: {Reason}")]
+    public static partial void StorageUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(EventId = 709, Level = LogLevel.Warning, Message = "health of endpoint {Endpoint} not written to its gate row (tried again next probe): {Reason}")]
+    public static partial void HealthNotRecorded(ILogger logger, string endpoint, string reason);
+
     [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "queue {Queue} poll failed; retrying")]
     public static partial void PollFailed(ILogger logger, Exception exception, string queue);
 }

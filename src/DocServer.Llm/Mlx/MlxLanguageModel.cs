@@ -46,12 +46,33 @@ public sealed class MlxLanguageModel : ILanguageModel
             : [new SystemChatMessage(request.System), new UserChatMessage(request.Prompt)];
         var options = new ChatCompletionOptions { MaxOutputTokenCount = request.MaxTokens, Temperature = (float)request.Temperature };
         var reply = new System.Text.StringBuilder();
-        await foreach (var update in _client.CompleteChatStreamingAsync(messages, options, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+
+        // The stream's own deadlines: a first token within FirstTokenTimeout, then never a pause longer than
+        // IdleTimeout. A long reply that keeps coming is never cut here (the caller's cap still applies).
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = request.FirstTokenTimeout;
+        var beforeFirstToken = true;
+        if (deadline is { } first)
         {
-            foreach (var part in update.ContentUpdate.Where(part => part.Kind == ChatMessageContentPartKind.Text))
+            stalled.CancelAfter(first);
+        }
+
+        try
+        {
+            await foreach (var update in _client.CompleteChatStreamingAsync(messages, options, stalled.Token).WithCancellation(stalled.Token).ConfigureAwait(false))
             {
-                reply.Append(part.Text);
+                beforeFirstToken = false;
+                deadline = request.IdleTimeout;
+                stalled.CancelAfter(deadline ?? Timeout.InfiniteTimeSpan);
+                foreach (var part in update.ContentUpdate.Where(part => part.Kind == ChatMessageContentPartKind.Text))
+                {
+                    reply.Append(part.Text);
+                }
             }
+        }
+        catch (OperationCanceledException) when (stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ModelStalledException(Endpoint, beforeFirstToken, deadline ?? TimeSpan.Zero);
         }
 
         return reply.ToString();

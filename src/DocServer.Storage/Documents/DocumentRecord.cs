@@ -1,6 +1,10 @@
 namespace DocServer.Storage.Documents;
 
-/// <summary>A stored document as the API shows it. Summary and keywords arrive later, from background extraction.</summary>
+/// <summary>
+/// A stored document as the API shows it. Summary and keywords arrive later, from background extraction.
+/// <see cref="Version"/> names the stored chunks and original this row points to (null for documents stored
+/// before versions existed, whose parts sit under the bare id).
+/// </summary>
 public sealed record DocumentRecord(
     string Id,
     string Title,
@@ -10,4 +14,5 @@ public sealed record DocumentRecord(
     int Characters,
     string? Summary,
     IReadOnlyList<string>? Keywords,
-    DateTimeOffset? ExtractedAt);
+    DateTimeOffset? ExtractedAt,
+    string? Version = null);

@@ -7,15 +7,18 @@ using DocServer.Core.Documents;
 namespace DocServer.Storage.Documents;
 
 /// <summary>
-/// Documents in storage: the original in Blob storage, its chunks in the chunks table (partition =
-/// document, written in transactions of up to 100 rows), and one row in the documents table that makes it
-/// exist. Ingest writes the row last and delete removes it first, so a document is never half-visible,
-/// and a failed request leaves any earlier version's row intact.
+/// Documents in storage: one row in the documents table makes a document exist and names its version; the
+/// version's original is a blob (<c>{id}/{version}</c>) and its chunks a partition of the chunks table
+/// (<c>{id}@{version}</c>, written in transactions of up to 100 rows). A new version is written beside the
+/// old one, the row is switched to it with If-Match on the row's ETag, and only then is the old version
+/// removed: a reader always sees one whole version, and an ingest that fails half-way removes what it wrote
+/// and leaves the previous version as it was.
 /// </summary>
 public sealed class DocumentStore
 {
     private const string Partition = "doc";
     private const int TransactionLimit = 100;
+    private const int MaxSwitchAttempts = 5;
 
     private readonly TableClient _documents;
     private readonly TableClient _chunks;
@@ -40,26 +43,37 @@ public sealed class DocumentStore
     public async Task<DocumentRecord> SaveAsync(string id, string title, string contentType, string content, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chunks);
-        var previous = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        await _originals.GetBlobClient(id).UploadAsync(
-            BinaryData.FromString(content),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType + "; charset=utf-8" } },
-            cancellationToken).ConfigureAwait(false);
-        var rows = chunks.Select(chunk => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(id, RowKey(chunk.Index))
+        var version = _time.GetUtcNow().UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
+        var record = new DocumentRecord(id, title, contentType, _time.GetUtcNow(), chunks.Count, content.Length, null, null, null, version);
+        DocumentRecord? previous;
+        try
         {
-            ["Title"] = chunk.Title,
-            ["Section"] = chunk.SectionTitle,
-            ["Text"] = chunk.Text,
-        }));
-        await SubmitAsync(rows, cancellationToken).ConfigureAwait(false);
+            await _originals.GetBlobClient(BlobName(id, version)).UploadAsync(
+                BinaryData.FromString(content),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType + "; charset=utf-8" } },
+                cancellationToken).ConfigureAwait(false);
+            var rows = chunks.Select(chunk => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(ChunkPartition(id, version), RowKey(chunk.Index))
+            {
+                ["Title"] = chunk.Title,
+                ["Section"] = chunk.SectionTitle,
+                ["Text"] = chunk.Text,
+            }));
+            await SubmitAsync(rows, cancellationToken).ConfigureAwait(false);
+            previous = await SwitchAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing of this version is visible (the row never pointed to it): take it away again, then report the failure.
+            await RemoveVersionQuietlyAsync(id, version).ConfigureAwait(false);
+            throw;
+        }
 
-        var record = new DocumentRecord(id, title, contentType, _time.GetUtcNow(), chunks.Count, content.Length, null, null, null);
-        await _documents.UpsertEntityAsync(Row(record), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        // The new version is the document now; the old one is unreferenced, and removing it may fail harmlessly.
+        if (previous is not null)
+        {
+            await RemoveVersionQuietlyAsync(id, previous.Version).ConfigureAwait(false);
+        }
 
-        // A re-ingested document with fewer chunks: drop the tail of the old version.
-        var tail = Enumerable.Range(chunks.Count, Math.Max(0, (previous?.Chunks ?? 0) - chunks.Count))
-            .Select(index => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, RowKey(index)), Azure.ETag.All));
-        await SubmitAsync(tail, cancellationToken).ConfigureAwait(false);
         return record;
     }
 
@@ -84,7 +98,8 @@ public sealed class DocumentStore
     {
         ArgumentNullException.ThrowIfNull(document);
         var chunks = new List<DocumentChunk>();
-        await foreach (var row in _chunks.QueryAsync<TableEntity>(r => r.PartitionKey == document.Id, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var partition = ChunkPartition(document.Id, document.Version);
+        await foreach (var row in _chunks.QueryAsync<TableEntity>(r => r.PartitionKey == partition, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var index = int.Parse(row.RowKey, CultureInfo.InvariantCulture);
             if (index < document.Chunks)
@@ -96,11 +111,12 @@ public sealed class DocumentStore
         return chunks;
     }
 
-    public async Task<string?> OriginalAsync(string id, CancellationToken cancellationToken)
+    public async Task<string?> OriginalAsync(DocumentRecord document, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(document);
         try
         {
-            var download = await _originals.GetBlobClient(id).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            var download = await _originals.GetBlobClient(BlobName(document.Id, document.Version)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
             return download.Value.Content.ToString();
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 404)
@@ -109,23 +125,22 @@ public sealed class DocumentStore
         }
     }
 
-    /// <summary>Removes the document (row first, so it disappears at once), then its chunks and original.</summary>
+    /// <summary>Removes the document (row first, so it disappears at once), then its version's chunks and original.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
+        var document = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            return false;
+        }
+
         var deleted = await _documents.DeleteEntityAsync(Partition, id, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
         if (deleted.Status == 404)
         {
             return false;
         }
 
-        var rows = new List<TableTransactionAction>();
-        await foreach (var row in _chunks.QueryAsync<TableEntity>(r => r.PartitionKey == id, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, Azure.ETag.All));
-        }
-
-        await SubmitAsync(rows, cancellationToken).ConfigureAwait(false);
-        await _originals.DeleteBlobIfExistsAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await RemoveVersionAsync(id, document.Version, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -146,6 +161,68 @@ public sealed class DocumentStore
         return true;
     }
 
+    /// <summary>
+    /// Points the document's row at the new version: add it if there is none, else replace it with If-Match on
+    /// the ETag it was read with; a concurrent ingest of the same id makes it read again (the last one wins).
+    /// Returns the version it replaced.
+    /// </summary>
+    private async Task<DocumentRecord?> SwitchAsync(DocumentRecord record, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, record.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (current.HasValue)
+                {
+                    await _documents.UpdateEntityAsync(Row(record), current.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    return Record(current.Value);
+                }
+
+                await _documents.AddEntityAsync(Row(record), cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSwitchAttempts)
+            {
+                // Another ingest of this id switched the row in between: read it again.
+            }
+        }
+    }
+
+    private async Task RemoveVersionAsync(string id, string? version, CancellationToken cancellationToken)
+    {
+        var partition = ChunkPartition(id, version);
+        var rows = new List<TableTransactionAction>();
+        await foreach (var row in _chunks.QueryAsync<TableEntity>(r => r.PartitionKey == partition, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, Azure.ETag.All));
+        }
+
+        await SubmitAsync(rows, cancellationToken).ConfigureAwait(false);
+        await _originals.DeleteBlobIfExistsAsync(BlobName(id, version), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Best effort, after a failed ingest: what cannot be removed now is an unreferenced version, never a visible one.</summary>
+    private async Task RemoveVersionQuietlyAsync(string id, string? version)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            if ((await GetAsync(id, limit.Token).ConfigureAwait(false))?.Version != version)
+            {
+                await RemoveVersionAsync(id, version, limit.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (StorageFailures.IsUnavailable(ex) || ex is OperationCanceledException)
+        {
+            // Storage is still away: the original failure is what the caller hears about; the leftover is unreferenced.
+        }
+    }
+
+    private static string ChunkPartition(string id, string? version) => version is null ? id : $"{id}@{version}";
+
+    private static string BlobName(string id, string? version) => version is null ? id : $"{id}/{version}";
+
     /// <summary>Rows of one document in transactions of up to 100 (the service's limit), in order.</summary>
     private async Task SubmitAsync(IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
@@ -164,6 +241,7 @@ public sealed class DocumentStore
         ["IngestedAt"] = record.IngestedAt,
         ["Chunks"] = record.Chunks,
         ["Characters"] = record.Characters,
+        ["Version"] = record.Version,
     };
 
     private static DocumentRecord Record(TableEntity row) => new(
@@ -175,5 +253,6 @@ public sealed class DocumentStore
         row.GetInt32("Characters") ?? 0,
         row.GetString("Summary"),
         row.GetString("Keywords")?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
-        row.GetDateTimeOffset("ExtractedAt"));
+        row.GetDateTimeOffset("ExtractedAt"),
+        row.GetString("Version"));
 }

@@ -26,6 +26,10 @@ public sealed class QueuedWork
     public async Task SendAsync(string text, CancellationToken cancellationToken) =>
         await _queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Sends a message that becomes visible only after <paramref name="delay"/> (work put off until later).</summary>
+    public async Task SendLaterAsync(string text, TimeSpan delay, CancellationToken cancellationToken) =>
+        await _queue.SendMessageAsync(text, visibilityTimeout: delay, cancellationToken: cancellationToken).ConfigureAwait(false);
+
     /// <summary>Up to <paramref name="maxMessages"/> messages, each invisible to other receivers for <paramref name="visibilityTimeout"/>.</summary>
     public async Task<IReadOnlyList<WorkItem>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ public sealed class DocumentStoreTests
         Assert.Equal(250, chunks.Count);
         Assert.Equal(Enumerable.Range(0, 250), chunks.Select(c => c.Index));
         Assert.Equal("chunk 249 of big", chunks[^1].Text);
-        Assert.Equal("content", await store.OriginalAsync("big", CancellationToken.None));
+        Assert.Equal("content", await store.OriginalAsync(saved, CancellationToken.None));
     }
 
     [Fact]
@@ -32,19 +32,20 @@ public sealed class DocumentStoreTests
 
         Assert.Equal(3, (await store.ChunksAsync(saved, CancellationToken.None)).Count);
         Assert.Equal(3, await RawChunkRowsAsync(prefix, "doc"));
+        Assert.Equal("new", await store.OriginalAsync(saved, CancellationToken.None));
     }
 
     [Fact]
     public async Task Delete_RemovesTheRowEveryChunkAndTheOriginal_AndAMissingIdIsFalse()
     {
         var (store, prefix) = await NewStoreAsync();
-        await store.SaveAsync("doc", "Doc", "text/plain", "content", Chunks("doc", 120), CancellationToken.None);
+        var saved = await store.SaveAsync("doc", "Doc", "text/plain", "content", Chunks("doc", 120), CancellationToken.None);
 
         Assert.True(await store.DeleteAsync("doc", CancellationToken.None));
 
         Assert.Null(await store.GetAsync("doc", CancellationToken.None));
         Assert.Equal(0, await RawChunkRowsAsync(prefix, "doc"));
-        Assert.Null(await store.OriginalAsync("doc", CancellationToken.None));
+        Assert.Null(await store.OriginalAsync(saved, CancellationToken.None));
         Assert.False(await store.DeleteAsync("doc", CancellationToken.None));
     }
 
@@ -77,9 +78,9 @@ public sealed class DocumentStoreTests
     {
         var table = (await AzuriteServer.GetAsync()).RawTable(prefix + "chunks");
         var count = 0;
-        await foreach (var _ in table.QueryAsync<TableEntity>(e => e.PartitionKey == id))
+        await foreach (var row in table.QueryAsync<TableEntity>())
         {
-            count++;
+            count += row.PartitionKey == id || row.PartitionKey.StartsWith(id + "@", StringComparison.Ordinal) ? 1 : 0;
         }
 
         return count;

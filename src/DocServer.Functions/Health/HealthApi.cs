@@ -1,0 +1,52 @@
+using DocServer.Core.Gates;
+using DocServer.Functions.Hosting;
+using DocServer.Llm.Health;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DocServer.Functions.Health;
+
+/// <summary>
+/// GET /api/health: what an operator or a load balancer checks first. 200 while the app can serve
+/// ("healthy", or "degraded" when a model host is down: asks still answer, from the documents); 503 with
+/// Retry-After when storage cannot be reached ("unhealthy"). Reads only.
+/// </summary>
+internal static class HealthApi
+{
+    public static RouteGroupBuilder MapHealth(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/health", CheckAsync).WithName("Health").WithTags("Health");
+        return api;
+    }
+
+    internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(GateClient gates, EndpointHealth endpoints, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var statuses = new List<GateStatus>();
+        string? storageError = null;
+        try
+        {
+            foreach (var gate in gates.Catalog.GateNames)
+            {
+                statuses.Add(await gates.GetStatusAsync(gate, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch (GateUnavailableException ex)
+        {
+            storageError = ex.GetBaseException().Message;
+        }
+
+        var hosts = endpoints.Reports();
+        var status = storageError is not null ? "unhealthy" : hosts.Any(h => h.State == "down") ? "degraded" : "healthy";
+        if (storageError is not null)
+        {
+            response.Headers.RetryAfter = ErrorResponses.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var report = new HealthReport(status, new StorageHealth(storageError is null, storageError), hosts, statuses);
+        return TypedResults.Json(report, statusCode: storageError is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}
+
+internal sealed record HealthReport(string Status, StorageHealth Storage, IReadOnlyList<EndpointHealthReport> Endpoints, IReadOnlyList<GateStatus> Gates);
+
+internal sealed record StorageHealth(bool Reachable, string? Error);

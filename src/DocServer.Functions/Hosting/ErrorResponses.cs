@@ -1,0 +1,60 @@
+using DocServer.Core.Gates;
+using DocServer.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace DocServer.Functions.Hosting;
+
+/// <summary>
+/// What a failed request answers, as problem details: the caller's mistakes are 4xx with what to fix
+/// (logged at Information, no stack trace); a storage outage is 503 with Retry-After and the cause (logged
+/// as a warning); anything else is a 500 whose details stay in the log, with its stack trace.
+/// </summary>
+internal static class ErrorResponses
+{
+    /// <summary>Seconds a caller should wait after a 503 before trying again: storage blips last seconds.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public static IServiceCollection AddErrorResponses(this IServiceCollection services) =>
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var http = context.HttpContext;
+            var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorResponses).FullName!);
+            if (error is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
+                    ? $"The body is not valid JSON: {json.Message}"
+                    : bad.Message;
+                FunctionLog.ClientError(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, bad.StatusCode, context.ProblemDetails.Detail);
+            }
+            else if (error is not null && IsStorageOutage(error))
+            {
+                context.ProblemDetails.Title = "Storage is unavailable";
+                context.ProblemDetails.Detail =
+                    $"The app could not reach its storage ({error.GetBaseException().Message}). Nothing was changed; try again in {RetryAfterSeconds} seconds.";
+                http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                FunctionLog.StorageUnavailable(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, context.ProblemDetails.Detail);
+            }
+        });
+
+    public static WebApplication UseErrorResponses(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex switch
+            {
+                // Bad request bodies (malformed JSON, too large) are the caller's to fix, not server errors.
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when IsStorageOutage(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+            // Client errors and outages are logged above, once, without a stack trace; real faults keep the middleware's error log.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException || IsStorageOutage(context.Exception),
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    public static bool IsStorageOutage(Exception exception) =>
+        exception is GateUnavailableException || StorageFailures.IsUnavailable(exception) || (exception.InnerException is { } inner && IsStorageOutage(inner));
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DocServer.Storage;
+using DocServer.Storage.Queues;
+using DocServer.Testing;
+
+namespace DocServer.Faults.Tests;
+
+/// <summary>
+/// Real app processes on one storage, reaching the scripted single-inference MLX server through a tunnel
+/// that a test can cut or black-hole, with short deadlines so a fault shows in seconds.
+/// </summary>
+internal sealed class FaultBed : IAsyncDisposable
+{
+    private readonly List<AppProcess> _apps = [];
+
+    private FaultBed(ScriptedMlxServer mlx, FaultyTunnel tunnel, string storage, string prefix)
+    {
+        Mlx = mlx;
+        Tunnel = tunnel;
+        Storage = storage;
+        Prefix = prefix;
+    }
+
+    public ScriptedMlxServer Mlx { get; }
+
+    public FaultyTunnel Tunnel { get; }
+
+    public string Storage { get; }
+
+    public string Prefix { get; }
+
+    public IReadOnlyList<AppProcess> Apps => _apps;
+
+    public static async Task<FaultBed> StartAsync(string? storage = null)
+    {
+        var mlx = await ScriptedMlxServer.StartAsync();
+        mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt)));
+        return new FaultBed(mlx, FaultyTunnel.Start(mlx.BaseUrl), storage ?? (await AzuriteServer.GetAsync()).ConnectionString, "f" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    /// <summary>Starts one more app instance; <paramref name="overrides"/> are environment-style settings.</summary>
+    public async Task<HttpClient> StartAppAsync(Dictionary<string, string>? overrides = null, bool standalone = true)
+    {
+        var settings = AppSettings.For(Storage, Tunnel.BaseUrl, Prefix);
+        settings["DocServer__Standalone"] = standalone ? "true" : "false";
+        settings["DocServer__ProbeInterval"] = "00:00:01";
+        settings["DocServer__IndexRefreshInterval"] = "00:00:00.500";
+        foreach (var call in new[] { "Evidence", "Synthesis", "Summary" })
+        {
+            settings[$"DocServer__{call}FirstTokenTimeout"] = "00:00:02";
+            settings[$"DocServer__{call}IdleTimeout"] = "00:00:02";
+            settings[$"DocServer__{call}Timeout"] = "00:01:00";
+        }
+
+        settings["DocServer__AskWaitBudget"] = "00:00:05";
+        settings["DocServer__BackgroundWaitBudget"] = "00:00:20";
+        settings["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.500";
+        settings["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01";
+        foreach (var (name, value) in overrides ?? [])
+        {
+            settings[name] = value;
+        }
+
+        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+        var app = AppProcess.Start(settings, url);
+        _apps.Add(app);
+        await app.WaitUntilUpAsync(TimeSpan.FromSeconds(60));
+        return new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public QueuedWork Queue(string suffix = "") =>
+        new(new StorageClients(StorageAccount.FromConnectionString(Storage), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50))), Prefix + "-extract" + suffix);
+
+    public static async Task<(HttpStatusCode Status, JsonElement Body, TimeSpan Took)> AskAsync(HttpClient client, string question)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await client.PostAsJsonAsync("/api/ask", new { question });
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement.Clone(), watch.Elapsed);
+    }
+
+    public static async Task<HttpStatusCode> IngestAsync(HttpClient client, string id, string content)
+    {
+        using var response = await client.PostAsJsonAsync("/api/documents", new { id, title = id, content, contentType = "text" });
+        return response.StatusCode;
+    }
+
+    /// <summary>Waits until every document has its summary; returns those still without one.</summary>
+    public static async Task<List<string>> WaitForSummariesAsync(HttpClient client, IEnumerable<string> ids, TimeSpan timeout)
+    {
+        var missing = ids.ToList();
+        var watch = Stopwatch.StartNew();
+        while (missing.Count > 0 && watch.Elapsed < timeout)
+        {
+            var done = new List<string>();
+            foreach (var id in missing)
+            {
+                using var response = await client.GetAsync($"/api/documents/{id}");
+                if (response.IsSuccessStatusCode && JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("summary").ValueKind == JsonValueKind.String)
+                {
+                    done.Add(id);
+                }
+            }
+
+            missing.RemoveAll(done.Contains);
+            await Task.Delay(250);
+        }
+
+        return missing;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            app.Dispose();
+        }
+
+        await Tunnel.DisposeAsync();
+        await Mlx.DisposeAsync();
+    }
+}
