@@ -10,11 +10,12 @@ public static class StorageFailures
 {
     public static bool IsUnavailable(Exception exception) => exception switch
     {
+        // The SDKs wrap transport failures (refused, reset, DNS) as status 0.
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        // What the SDK's retry policy throws once every try has failed.
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
-        HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException => true,
-        // The SDK's network timeout surfaces as a cancellation the caller did not ask for.
-        TaskCanceledException canceled => canceled.InnerException is TimeoutException || !canceled.CancellationToken.IsCancellationRequested,
+        // The SDK's network timeout surfaces as a cancellation with a TimeoutException inside.
+        TaskCanceledException canceled => canceled.InnerException is TimeoutException,
         _ => false,
     };
 }

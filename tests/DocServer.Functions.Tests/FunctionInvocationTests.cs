@@ -83,7 +83,7 @@ public sealed class FunctionInvocationTests
     [Fact]
     public async Task G13_Extract_HostAnswers5xx_IsDeferredNotFailed_AndComesBackAfterTheProbeInterval()
     {
-        await using var app = await AppFactory.StartAsync();
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:ProbeInterval"] = "00:00:03" });
         app.Mlx.ReplyWith(_ => MlxReply.Status(503, "{\"error\":\"loading model\"}"));
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
@@ -95,11 +95,40 @@ public sealed class FunctionInvocationTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
         var deferred = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
         Assert.Equal("tenancy", deferred.Text);
         Assert.Equal(1, deferred.DequeueCount);
         Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task Digest_NextSummaryCouldOutlastFunctionTimeout_StopsCheckpointed_AndTheNextRunFinishesIt()
+    {
+        // Minimum functionTimeout here: 1 s wait budget + 3 s summary + 1 min margin = 64 s; the host gives 65 s.
+        await using var app = await AppFactory.StartAsync(new()
+        {
+            ["DocServer:BackgroundWaitBudget"] = "00:00:01",
+            ["DocServer:SummaryTimeout"] = "00:00:03",
+            ["AzureFunctionsJobHost:functionTimeout"] = "00:01:05",
+        });
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "first", title = "first", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await client.PostAsJsonAsync("/api/documents", new { id = "second", title = "second", content = EvidenceFixtures.EnglishBoiler, contentType = "text" });
+        app.Mlx.ReplyWith(_ => MlxReply.Text("{\"summary\": \"Summarised.\", \"keywords\": []}", TimeSpan.FromMilliseconds(1200)));
+
+        var stopped = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        Assert.Single(app.Mlx.Requests);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/digests/latest")).StatusCode);
+
+        var finished = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+
+        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        Assert.Equal(2, app.Mlx.Requests.Count);
+        var latest = await client.GetFromJsonAsync<Digest>("/api/digests/latest", AppFactory.JsonOptions);
+        Assert.Equal(["first", "second"], latest!.Documents.Select(d => d.Title));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<MlxReply> _script = new();
     private readonly ConcurrentQueue<MlxRequest> _requests = new();
+    private readonly ConcurrentQueue<(long Start, long End)> _calls = new();
     private Func<string, MlxReply> _fallback = _ => MlxReply.Status(500, "{\"error\":\"no scripted reply left\"}");
     private int _inFlight;
     private int _violations;
@@ -38,6 +39,9 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
     public int Abandoned => Volatile.Read(ref _abandoned);
 
     public IReadOnlyList<MlxRequest> Requests => [.. _requests];
+
+    /// <summary>When each accepted call started and ended (Stopwatch timestamps): the host's busy time and the gaps between holders.</summary>
+    public IReadOnlyList<(long Start, long End)> Calls => [.. _calls];
 
     public static async Task<ScriptedMlxServer> StartAsync()
     {
@@ -85,6 +89,12 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
                 return;
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            context.Response.OnCompleted(() =>
+            {
+                _calls.Enqueue((started, System.Diagnostics.Stopwatch.GetTimestamp()));
+                return Task.CompletedTask;
+            });
             var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             var prompt = body?["messages"]?.AsArray().LastOrDefault()?["content"]?.GetValue<string>() ?? string.Empty;
             var stream = body?["stream"]?.GetValue<bool>() == true;

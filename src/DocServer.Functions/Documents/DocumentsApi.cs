@@ -22,7 +22,16 @@ internal static class DocumentsApi
         string? id, title, content, contentType;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            {
+                return Problems.BadRequest($"The upload is not a valid multipart form ({ex.Message}): send the document in a form field named \"file\".");
+            }
+
             var file = form.Files.Count > 0 ? form.Files[0] : null;
             if (file is null)
             {

@@ -56,5 +56,5 @@ internal static class ErrorResponses
     }
 
     public static bool IsStorageOutage(Exception exception) =>
-        exception is GateUnavailableException || StorageFailures.IsUnavailable(exception) || (exception.InnerException is { } inner && IsStorageOutage(inner));
+        exception is GateUnavailableException || StorageFailures.IsUnavailable(exception);
 }

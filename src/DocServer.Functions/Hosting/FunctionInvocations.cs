@@ -18,10 +18,15 @@ internal static class FunctionInvocations
         return app;
     }
 
-    internal static async Task<Results<Ok<InvocationResponse>, JsonHttpResult<InvocationResponse>>> InvokeAsync(
+    internal static async Task<Results<Ok<InvocationResponse>, JsonHttpResult<InvocationResponse>, ProblemHttpResult>> InvokeAsync(
         string function, InvocationRequest? request, FunctionInvoker invoker, ILogger<FunctionInvoker> logger, CancellationToken cancellationToken)
     {
         var input = function == "Extract" ? MessageText(request) : null;
+        if (function == "Extract" && string.IsNullOrWhiteSpace(input))
+        {
+            return Problems.BadRequest("An Extract invocation carries the queue message (a document id) as Data.message, e.g. {\"Data\": {\"message\": \"tenancy\"}}.");
+        }
+
         try
         {
             var result = await invoker.InvokeAsync(function, input, cancellationToken).ConfigureAwait(false);
