@@ -13,7 +13,11 @@ internal static class GateApi
         return api;
     }
 
-    internal static async Task<Ok<IReadOnlyList<GateStatus>>> StatusAsync(GateClient gates, CancellationToken cancellationToken)
+    internal static async Task<Ok<IReadOnlyList<GateStatus>>> StatusAsync(GateClient gates, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await AllAsync(gates, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Every configured gate's status, in catalog order; <see cref="GateUnavailableException"/> when storage cannot be reached.</summary>
+    internal static async Task<IReadOnlyList<GateStatus>> AllAsync(GateClient gates, CancellationToken cancellationToken)
     {
         var statuses = new List<GateStatus>();
         foreach (var gate in gates.Catalog.GateNames)
@@ -21,6 +25,6 @@ internal static class GateApi
             statuses.Add(await gates.GetStatusAsync(gate, cancellationToken).ConfigureAwait(false));
         }
 
-        return TypedResults.Ok<IReadOnlyList<GateStatus>>(statuses);
+        return statuses;
     }
 }

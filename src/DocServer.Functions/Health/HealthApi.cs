@@ -21,14 +21,11 @@ internal static class HealthApi
 
     internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(GateClient gates, EndpointHealth endpoints, HttpResponse response, CancellationToken cancellationToken)
     {
-        var statuses = new List<GateStatus>();
+        IReadOnlyList<GateStatus> statuses = [];
         string? storageError = null;
         try
         {
-            foreach (var gate in gates.Catalog.GateNames)
-            {
-                statuses.Add(await gates.GetStatusAsync(gate, cancellationToken).ConfigureAwait(false));
-            }
+            statuses = await Gates.GateApi.AllAsync(gates, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)
         {
