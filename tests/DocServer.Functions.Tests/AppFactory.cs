@@ -27,6 +27,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         }
 
         _settings["DocServer:ProbeInterval"] = "00:00:00.500";
+        _settings["DocServer:DigestCutoffLag"] = "00:00:00";
         _settings["DocServer:IndexRefreshInterval"] = "00:00:00.200";
         foreach (var (key, value) in overrides)
         {

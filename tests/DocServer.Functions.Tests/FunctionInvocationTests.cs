@@ -51,6 +51,27 @@ public sealed class FunctionInvocationTests
     }
 
     [Fact]
+    public async Task Extract_SecondDeliveryOfTheSameVersion_CallsNoModel_ButAReIngestedVersionIsExtractedAgain()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var invocation = new { Data = new { message = "tenancy" }, Metadata = new { DequeueCount = 1 } };
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/Extract", invocation)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/Extract", invocation)).StatusCode);
+        var afterTwoDeliveries = app.Mlx.Requests.Count;
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy + " Amended.", contentType = "text" });
+        Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/Extract", invocation)).StatusCode);
+
+        Assert.Equal(1, afterTwoDeliveries);
+        Assert.Equal(2, app.Mlx.Requests.Count);
+        Assert.Equal("A document about rules.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
     public async Task Extract_ReplyWithReasoningBeforeTheJson_StillStoresTheSummary()
     {
         await using var app = await AppFactory.StartAsync();
@@ -129,6 +150,25 @@ public sealed class FunctionInvocationTests
         Assert.Equal(2, app.Mlx.Requests.Count);
         var latest = await client.GetFromJsonAsync<Digest>("/api/digests/latest", AppFactory.JsonOptions);
         Assert.Equal(["first", "second"], latest!.Documents.Select(d => d.Title));
+    }
+
+    [Fact]
+    public async Task Digest_DocumentStampedWithinTheCutoffLag_IsLeftToTheNextRun_NeverSkipped()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:DigestCutoffLag"] = "00:00:03" });
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "fresh", title = "fresh", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var early = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/digests/latest")).StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+
+        var latest = await client.GetFromJsonAsync<Digest>("/api/digests/latest", AppFactory.JsonOptions);
+        Assert.Equal(["fresh"], latest!.Documents.Select(d => d.Title));
     }
 
     [Fact]

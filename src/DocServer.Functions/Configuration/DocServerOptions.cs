@@ -66,6 +66,14 @@ internal sealed class DocServerOptions
     /// <summary>How stale this instance's copy of the shared index may get before it re-reads the document list.</summary>
     public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A digest covers documents stamped up to this long before the run starts. A document is stamped one
+    /// storage request before its row is written (seconds at worst, with retries), so one stamped inside a
+    /// run's window is always visible to that run; without the lag, a document stamped just before the cut-off
+    /// but written after the run listed the documents would fall between two runs, forever.
+    /// </summary>
+    public TimeSpan DigestCutoffLag { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>NCrontab with seconds, as the Functions host: "sec min hour day month weekday". App setting <c>DocServerDigestSchedule</c>.</summary>
     public string DigestSchedule { get; set; } = "0 0 7 * * *";
 

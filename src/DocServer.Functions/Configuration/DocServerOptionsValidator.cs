@@ -72,6 +72,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("SynthesisFirstTokenTimeout", options.SynthesisFirstTokenTimeout), ("SynthesisIdleTimeout", options.SynthesisIdleTimeout), ("SynthesisTimeout", options.SynthesisTimeout),
             ("SummaryFirstTokenTimeout", options.SummaryFirstTokenTimeout), ("SummaryIdleTimeout", options.SummaryIdleTimeout), ("SummaryTimeout", options.SummaryTimeout),
             ("ProbeInterval", options.ProbeInterval),
+            ("IndexRefreshInterval", options.IndexRefreshInterval),
         })
         {
             Positive(errors, setting, value);
@@ -82,6 +83,11 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         Positive(errors, "AsyncResultTtl", options.AsyncResultTtl);
         Positive(errors, "StorageAskTimeout", options.StorageAskTimeout);
         Positive(errors, "StorageBackgroundTimeout", options.StorageBackgroundTimeout);
+        if (options.DigestCutoffLag < TimeSpan.Zero)
+        {
+            errors.Add($"{P}DigestCutoffLag must not be negative (got {options.DigestCutoffLag}).");
+        }
+
         if (options.StorageAskRetries is < 0 or > 3)
         {
             errors.Add($"{P}StorageAskRetries must be between 0 and 3: an ask must not sit in storage retries (got {options.StorageAskRetries}).");

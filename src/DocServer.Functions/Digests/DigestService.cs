@@ -32,6 +32,8 @@ internal sealed class DigestService(
     /// <summary>Claims lost in a row to other instances before a run gives up (each loss means another run started).</summary>
     private const int MaxClaimAttempts = 10;
 
+
+
     /// <summary>Runs (or resumes) a digest; null when there was nothing new to digest.</summary>
     public async Task<Digest?> RunAsync(CancellationToken cancellationToken)
     {
@@ -120,11 +122,12 @@ internal sealed class DigestService(
 
             var now = time.GetUtcNow();
             var from = state?.LastCutoff ?? DateTimeOffset.UnixEpoch;
+            var to = now - options.Value.DigestCutoffLag;
             var runId = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            var claim = new DigestRunState(runId, from, now, from, state?.Latest);
+            var claim = new DigestRunState(runId, from, to, from, state?.Latest);
             if (await storage.Digests.TryWriteStateAsync(claim, state, cancellationToken).ConfigureAwait(false))
             {
-                return (runId, from, now);
+                return (runId, from, to);
             }
 
             // Another instance claimed a run first: take that one, on a fresh read.

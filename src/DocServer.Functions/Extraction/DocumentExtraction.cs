@@ -30,6 +30,13 @@ internal sealed class DocumentExtraction(
             return null;
         }
 
+        if (document.IsExtracted)
+        {
+            // At-least-once delivery: this version was extracted already; no second model call.
+            ExtractionLog.AlreadyExtracted(logger, document.Id, document.Version ?? "-");
+            return new DocumentSummary(document.Summary!, document.Keywords ?? []);
+        }
+
         DocumentSummary summary;
         try
         {
@@ -42,7 +49,7 @@ internal sealed class DocumentExtraction(
             return null;
         }
 
-        await store.SaveExtractionAsync(document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
+        await store.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
         ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
         return summary;
     }

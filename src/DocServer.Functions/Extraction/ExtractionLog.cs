@@ -10,4 +10,8 @@ internal static partial class ExtractionLog
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "extract document={Document} deferred by {DelaySeconds:F0} s, not counted as an attempt: {Reason}")]
     public static partial void Deferred(ILogger logger, string document, double delaySeconds, string reason);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "extract document={Document} version={Version} already extracted; nothing to do")]
+    public static partial void AlreadyExtracted(ILogger logger, string document, string version);
+
 }

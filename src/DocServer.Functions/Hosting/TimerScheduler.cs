@@ -35,7 +35,7 @@ internal sealed class TimerScheduler(FunctionInvoker invoker, IOptions<DocServer
             var next = new DateTimeOffset(cron.GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
             try
             {
-                await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
+                await LongDelay.UntilAsync(next, time, stoppingToken).ConfigureAwait(false);
                 await invoker.InvokeAsync(function, null, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -15,4 +15,9 @@ public sealed record DocumentRecord(
     string? Summary,
     IReadOnlyList<string>? Keywords,
     DateTimeOffset? ExtractedAt,
-    string? Version = null);
+    string? Version = null,
+    string? ExtractedVersion = null)
+{
+    /// <summary>True when this version already has its summary: a second delivery of its extraction has nothing to do.</summary>
+    public bool IsExtracted => Summary is not null && ExtractedVersion == Version;
+}

@@ -59,7 +59,7 @@ public sealed class DocumentStore
                 ["Text"] = chunk.Text,
             }));
             await SubmitAsync(rows, cancellationToken).ConfigureAwait(false);
-            previous = await SwitchAsync(record, cancellationToken).ConfigureAwait(false);
+            (previous, record) = await SwitchAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -144,16 +144,21 @@ public sealed class DocumentStore
         return true;
     }
 
-    /// <summary>Stores what background extraction found, without touching anything else of the document.</summary>
-    public async Task<bool> SaveExtractionAsync(string id, string summary, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores what background extraction found for this version of the document, without touching anything
+    /// else; false when the document is gone or is now another version (a re-ingest made it stale).
+    /// </summary>
+    public async Task<bool> SaveExtractionAsync(DocumentRecord extracted, string summary, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
     {
-        var found = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!found.HasValue)
+        ArgumentNullException.ThrowIfNull(extracted);
+        var found = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, extracted.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!found.HasValue || found.Value!.GetString("Version") != extracted.Version)
         {
             return false;
         }
 
         var row = found.Value!;
+        row["ExtractedVersion"] = extracted.Version;
         row["Summary"] = summary;
         row["Keywords"] = string.Join('\n', keywords);
         row["ExtractedAt"] = _time.GetUtcNow();
@@ -164,23 +169,26 @@ public sealed class DocumentStore
     /// <summary>
     /// Points the document's row at the new version: add it if there is none, else replace it with If-Match on
     /// the ETag it was read with; a concurrent ingest of the same id makes it read again (the last one wins).
-    /// Returns the version it replaced.
+    /// IngestedAt is stamped here, one request before the row exists, so a reader that selects documents by it
+    /// (the digest) never finds one stamped long before it could be seen. Returns the version it replaced and the
+    /// record as written.
     /// </summary>
-    private async Task<DocumentRecord?> SwitchAsync(DocumentRecord record, CancellationToken cancellationToken)
+    private async Task<(DocumentRecord? Previous, DocumentRecord Written)> SwitchAsync(DocumentRecord record, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var current = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, record.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var written = record with { IngestedAt = _time.GetUtcNow() };
             try
             {
                 if (current.HasValue)
                 {
-                    await _documents.UpdateEntityAsync(Row(record), current.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                    return Record(current.Value);
+                    await _documents.UpdateEntityAsync(Row(written), current.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    return (Record(current.Value), written);
                 }
 
-                await _documents.AddEntityAsync(Row(record), cancellationToken).ConfigureAwait(false);
-                return null;
+                await _documents.AddEntityAsync(Row(written), cancellationToken).ConfigureAwait(false);
+                return (null, written);
             }
             catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSwitchAttempts)
             {
@@ -254,5 +262,6 @@ public sealed class DocumentStore
         row.GetString("Summary"),
         row.GetString("Keywords")?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
         row.GetDateTimeOffset("ExtractedAt"),
-        row.GetString("Version"));
+        row.GetString("Version"),
+        row.GetString("ExtractedVersion"));
 }

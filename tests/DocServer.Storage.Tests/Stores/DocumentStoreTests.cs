@@ -53,14 +53,29 @@ public sealed class DocumentStoreTests
     public async Task SaveExtraction_KeepsTheDocumentAndAddsSummaryAndKeywords()
     {
         var (store, _) = await NewStoreAsync();
-        await store.SaveAsync("doc", "Doc", "text/markdown", "content", Chunks("doc", 2), CancellationToken.None);
+        var saved = await store.SaveAsync("doc", "Doc", "text/markdown", "content", Chunks("doc", 2), CancellationToken.None);
 
-        Assert.True(await store.SaveExtractionAsync("doc", "About rules.", ["rules", "notice"], CancellationToken.None));
+        Assert.True(await store.SaveExtractionAsync(saved, "About rules.", ["rules", "notice"], CancellationToken.None));
 
         var document = (await store.ListAsync(CancellationToken.None)).Single();
         Assert.Equal(("Doc", "text/markdown", 2, "About rules."), (document.Title, document.ContentType, document.Chunks, document.Summary));
         Assert.Equal(["rules", "notice"], document.Keywords);
-        Assert.False(await store.SaveExtractionAsync("missing", "x", [], CancellationToken.None));
+        Assert.True(document.IsExtracted);
+        Assert.False(await store.SaveExtractionAsync(saved with { Id = "missing" }, "x", [], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SaveExtraction_OfAVersionReplacedMeanwhile_WritesNothing()
+    {
+        var (store, _) = await NewStoreAsync();
+        var first = await store.SaveAsync("doc", "Doc", "text/plain", "old", Chunks("doc", 2), CancellationToken.None);
+        await store.SaveAsync("doc", "Doc", "text/plain", "new", Chunks("doc", 2), CancellationToken.None);
+
+        Assert.False(await store.SaveExtractionAsync(first, "About the old text.", [], CancellationToken.None));
+
+        var current = (await store.GetAsync("doc", CancellationToken.None))!;
+        Assert.Null(current.Summary);
+        Assert.False(current.IsExtracted);
     }
 
     private static List<DocumentChunk> Chunks(string id, int count) =>

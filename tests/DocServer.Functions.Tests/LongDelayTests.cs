@@ -1,0 +1,34 @@
+using DocServer.Functions.Hosting;
+using DocServer.Testing;
+
+namespace DocServer.Functions.Tests;
+
+public sealed class LongDelayTests
+{
+    [Fact]
+    public async Task UntilAsync_AMomentMonthsAway_WaitsInStepsAndEndsExactlyThen()
+    {
+        var time = new ManualTimeProvider();
+        var due = time.GetUtcNow().AddDays(200); // past Task.Delay's ~49.7-day limit
+
+        var waiting = LongDelay.UntilAsync(due, time, CancellationToken.None);
+        for (var day = 0; day < 199; day++)
+        {
+            time.Advance(TimeSpan.FromDays(1));
+            Assert.False(waiting.IsCompleted, $"ended after {day + 1} days");
+        }
+
+        time.Advance(TimeSpan.FromDays(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(due, time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task UntilAsync_AMomentPassed_ReturnsAtOnce()
+    {
+        var time = new ManualTimeProvider();
+
+        await LongDelay.UntilAsync(time.GetUtcNow().AddSeconds(-1), time, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+    }
+}
