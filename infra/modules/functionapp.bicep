@@ -78,6 +78,7 @@ var appSettings = [
   { name: 'DocServer__StorageBackgroundTimeout', value: '00:00:30' }
   { name: 'DocServer__StorageBackgroundRetries', value: '5' }
   { name: 'DocServer__DigestCutoffLag', value: '00:01:00' }
+  { name: 'DocServer__QueueMessageLease', value: '00:01:00' }
   // Named in function.json as %name%: the host resolves only flat names there (no '__', no ':').
   { name: 'DocServerDigestSchedule', value: digestSchedule }
   { name: 'DocServerGateSweepSchedule', value: gateSweepSchedule }

@@ -80,6 +80,13 @@ internal sealed class DocServerOptions
     /// <summary>App setting <c>DocServerGateSweepSchedule</c>.</summary>
     public string GateSweepSchedule { get; set; } = "*/5 * * * * *";
 
+    /// <summary>
+    /// How long a message being processed stays invisible to other instances; it is renewed at half of this
+    /// for as long as it runs, so a long extraction is never picked up twice, and the message of an instance
+    /// that died comes back within this. (The Functions host does the same under its own 10 minutes.)
+    /// </summary>
+    public TimeSpan QueueMessageLease { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>App setting <c>DocServerExtractQueue</c>. How the queue is read (batch, retries) is host.json's.</summary>
     public string ExtractQueue { get; set; } = "extract-requests";
 

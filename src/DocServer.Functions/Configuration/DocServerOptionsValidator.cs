@@ -73,6 +73,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("SummaryFirstTokenTimeout", options.SummaryFirstTokenTimeout), ("SummaryIdleTimeout", options.SummaryIdleTimeout), ("SummaryTimeout", options.SummaryTimeout),
             ("ProbeInterval", options.ProbeInterval),
             ("IndexRefreshInterval", options.IndexRefreshInterval),
+            ("QueueMessageLease", options.QueueMessageLease),
         })
         {
             Positive(errors, setting, value);

@@ -16,12 +16,6 @@ internal sealed class QueueListener(
     FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger)
     : BackgroundService
 {
-    /// <summary>
-    /// How long a running message stays invisible before its next renewal (at half of it). Short, so the
-    /// message of an instance that died comes back within a minute; the host uses 10 minutes.
-    /// </summary>
-    internal static readonly TimeSpan RunningVisibility = TimeSpan.FromMinutes(1);
-
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,7 +52,7 @@ internal sealed class QueueListener(
     /// <summary>Receives one batch and runs its messages in parallel; returns how many messages it saw.</summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var messages = await storage.Extract.ReceiveAsync(queues.Value.BatchSize, RunningVisibility, cancellationToken).ConfigureAwait(false);
+        var messages = await storage.Extract.ReceiveAsync(queues.Value.BatchSize, options.Value.QueueMessageLease, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(messages.Select(m => HandleAsync(m, cancellationToken))).ConfigureAwait(false);
         return messages.Count;
     }
@@ -121,8 +115,8 @@ internal sealed class QueueListener(
         {
             try
             {
-                await Task.Delay(RunningVisibility / 2, time, stop).ConfigureAwait(false);
-                if (await storage.Extract.ExtendAsync(current, RunningVisibility, stop).ConfigureAwait(false) is not { } renewed)
+                await Task.Delay(options.Value.QueueMessageLease / 2, time, stop).ConfigureAwait(false);
+                if (await storage.Extract.ExtendAsync(current, options.Value.QueueMessageLease, stop).ConfigureAwait(false) is not { } renewed)
                 {
                     return null;
                 }

@@ -1,0 +1,32 @@
+using System.Net;
+using DocServer.Testing;
+
+namespace DocServer.Faults.Tests;
+
+/// <summary>Work done once across instances, with real processes: a running message stays invisible while it runs.</summary>
+public sealed class QueueOnceTests
+{
+    [Fact]
+    public async Task ExtractionLongerThanTheMessageLease_TwoInstances_OneSummaryCallPerDocument()
+    {
+        await using var bed = await FaultBed.StartAsync();
+        // Each summary takes 3 s, longer than the 2 s a received message stays invisible before its renewal is due.
+        bed.Mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt), TimeSpan.FromSeconds(3)));
+        var lease = new Dictionary<string, string> { ["DocServer__QueueMessageLease"] = "00:00:02" };
+        using var first = await bed.StartAppAsync(lease);
+        using var second = await bed.StartAppAsync(lease);
+        var ids = Enumerable.Range(0, 6).Select(i => $"doc-{i}").ToList();
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(first, id, EvidenceFixtures.EnglishTenancy + $" Reference {id}."));
+        }
+
+        Assert.Empty(await FaultBed.WaitForSummariesAsync(first, ids, TimeSpan.FromSeconds(90)));
+        await Task.Delay(TimeSpan.FromSeconds(4)); // anything taken twice would be running by now
+
+        Assert.Equal(6, bed.Mlx.Requests.Count(r => SensibleModel.IsSummary(r.Prompt)));
+        Assert.Equal(0, bed.Mlx.Violations);
+        Assert.Equal(0, await bed.Queue("-poison").ApproximateCountAsync(CancellationToken.None));
+    }
+}
