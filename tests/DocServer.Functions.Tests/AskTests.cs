@@ -39,6 +39,28 @@ public sealed class AskTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task E15_TheFullWindowIsReturnedForDisplay_ButOnlyTheSpansReachTheSynthesisPrompt()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var answer = await AppFactory.ReadAsync<AskResponse>(await client.PostAsJsonAsync("/api/ask", new { question = "What is the notice period for ending the tenancy?" }));
+
+        var synthesis = Assert.Single(app.Mlx.Requests, r => SensibleModel.IsSynthesis(r.Prompt)).Prompt;
+        Assert.NotEmpty(answer.Evidence);
+        foreach (var item in answer.Evidence)
+        {
+            Assert.Contains(item.Span, synthesis, StringComparison.Ordinal);
+            // Text of the window outside the span: shown to the reader, never given to the model to write from.
+            var outside = item.FullWindow.Replace(item.Span, "\n", StringComparison.Ordinal).Split('\n').Select(p => p.Trim()).Where(p => p.Length >= 20).ToList();
+            Assert.NotEmpty(outside);
+            Assert.All(outside, passage => Assert.DoesNotContain(passage, synthesis, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task G4_QueuedAsksAreServedBeforeQueuedBackgroundWork()
     {
         await using var app = await AppFactory.StartAsync(new() { ["DocServer:AskWaitBudget"] = "00:01:00" });

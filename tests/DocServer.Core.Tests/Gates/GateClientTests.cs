@@ -214,16 +214,17 @@ public sealed class GateClientTests
     }
 
     [Fact]
-    public async Task G9_Status_ReadsWithoutWriting()
+    public async Task G9_Status_OfAGateAnOperationWouldChange_ShowsTheViewButWritesNothing()
     {
+        // A holder whose lease ran out a minute ago: any operation would expire it and write the row; status must not.
         var bed = new GateTestBed();
-        await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
+        var dead = new GateMachine(GatePolicy.Default).Acquire(GateState.Empty, DateTimeOffset.UtcNow.AddMinutes(-1), "dead", "crashed", GatePriority.Background).State;
+        bed.Rows.Put(new("gate", GateTestBed.Gate), GateStateJson.Serialize(dead));
         var before = await bed.Rows.ReadAsync(new("gate", GateTestBed.Gate), CancellationToken.None);
 
         var status = await bed.Client().GetStatusAsync(GateTestBed.Gate, CancellationToken.None);
 
-        Assert.Equal(1, status.Inflight);
-        Assert.Equal(GatePriority.Background, status.Holders.Single().Priority);
+        Assert.Equal(0, status.Inflight);
         Assert.Equal(before, await bed.Rows.ReadAsync(new("gate", GateTestBed.Gate), CancellationToken.None));
     }
 
