@@ -83,6 +83,7 @@ var appSettings = [
   { name: 'DocServerDigestSchedule', value: digestSchedule }
   { name: 'DocServerGateSweepSchedule', value: gateSweepSchedule }
   { name: 'DocServerExtractQueue', value: extractQueue }
+  { name: 'DocServerAskQueue', value: 'ask-requests' }
   { name: 'DocServer__PromptsPath', value: 'prompts' }
   { name: 'DocServer__StoragePrefix', value: 'docserver' }
   // Under the Functions host the host fires timers and queues; the app must not run its own.

@@ -29,4 +29,29 @@ public sealed class QueueOnceTests
         Assert.Equal(0, bed.Mlx.Violations);
         Assert.Equal(0, await bed.Queue("-poison").ApproximateCountAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AsyncAsk_AcceptedByAnInstanceThatStopsAtOnce_IsAnsweredByAnother()
+    {
+        await using var bed = await FaultBed.StartAsync();
+        using var accepting = await bed.StartAppAsync(standalone: false);
+        Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(accepting, "tenancy", EvidenceFixtures.EnglishTenancy));
+        using var accepted = await accepting.PostAsync("/api/ask", new StringContent("{\"question\": \"What is the notice period?\", \"async\": true}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var statusUrl = accepted.Headers.Location!.ToString();
+        bed.Apps[0].Dispose(); // the instance that accepted it is gone (a scale-in, a restart)
+
+        using var other = await bed.StartAppAsync();
+        HttpStatusCode status;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(250);
+            status = (await other.GetAsync(statusUrl)).StatusCode;
+        }
+        while (status == HttpStatusCode.Accepted && ++polls < 120);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, bed.Mlx.Requests.Count(r => SensibleModel.IsEvidence(r.Prompt) || SensibleModel.IsSynthesis(r.Prompt)));
+    }
 }

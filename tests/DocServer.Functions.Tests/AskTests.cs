@@ -93,7 +93,7 @@ public sealed class AskTests(ITestOutputHelper output)
     [Fact]
     public async Task AsyncAsk_Answers202WithAStatusUrlThatLaterHoldsTheAnswer()
     {
-        await using var app = await AppFactory.StartAsync();
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true" });
         app.ModelAnswersSensibly(TimeSpan.FromMilliseconds(200));
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
@@ -118,6 +118,31 @@ public sealed class AskTests(ITestOutputHelper output)
         var answer = await AppFactory.ReadAsync<AskResponse>(poll);
         Assert.True(answer.Found);
         Assert.Equal(EvidenceFixtures.EnglishQuestion, answer.Question);
+    }
+
+    [Fact]
+    public async Task AsyncAsk_RunOnceFromTheQueue_ASecondDeliveryDoesNothing_AndTheSweepRemovesItWhenExpired()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:AsyncResultTtl"] = "00:00:02" });
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
+        var job = await AppFactory.ReadAsync<AskAccepted>(await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion, async = true }));
+        var message = Assert.Single(await storage.AskQueue.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None)).Text;
+        var invocation = new { Data = new { message }, Metadata = new { DequeueCount = 1 } };
+
+        var first = await client.PostAsJsonAsync("/AskJob", invocation);
+        Assert.True(first.StatusCode == HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
+        var calls = app.Mlx.Requests.Count;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/AskJob", invocation)).StatusCode);
+
+        Assert.Equal(2, calls);
+        Assert.Equal(calls, app.Mlx.Requests.Count);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(job.StatusUrl)).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/GateSweep", new { Data = new { }, Metadata = new { } })).StatusCode);
+        Assert.Null(await storage.Asks.GetAsync(job.Id, CancellationToken.None));
     }
 
     [Fact]

@@ -206,7 +206,7 @@ public sealed class FunctionInvocationTests
         app.Mlx.ReplyWith(_ => MlxReply.Text("not the JSON asked for"));
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
-        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single();
+        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single(l => l.Function == "Extract");
         var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
 
         var attempts = 0;
@@ -234,7 +234,7 @@ public sealed class FunctionInvocationTests
             await client.PostAsJsonAsync("/api/documents", new { id, content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
         }
 
-        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single();
+        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single(l => l.Function == "Extract");
 
         Assert.Equal(2, await listener.PollOnceAsync(CancellationToken.None));
         Assert.Equal(1, await listener.PollOnceAsync(CancellationToken.None));

@@ -95,7 +95,7 @@ public sealed partial class PackageTests
         var sample = SettingsContractTests.SampleValues();
         var options = await AppOptionsAsync(sample);
 
-        Assert.Equal(3, names.Count);
+        Assert.Equal(4, names.Count);
         foreach (var name in names)
         {
             Assert.Matches("^[A-Za-z0-9_]+$", name);

@@ -6,19 +6,19 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Ask;
 
 /// <summary>
-/// Asynchronous asks: the caller gets 202 and a status URL at once; the ask runs in the background
-/// and its result is kept (see <see cref="Storage.Asks.AskResultStore"/>) for AsyncResultTtl, so any
-/// instance can answer the poll. A job whose instance died stays "running" until it expires.
+/// Asynchronous asks: the caller gets 202 and a status URL at once; the accepted ask goes on the ask queue
+/// (visible to every instance, at least once), and whichever instance takes it runs it and keeps its result
+/// (see <see cref="Storage.Asks.AskResultStore"/>) for AsyncResultTtl, so any instance can answer the poll and
+/// a restart or scale-in loses nothing. A second delivery of an ask that already has its result does nothing.
+/// The sweep timer removes expired results.
 /// </summary>
-internal sealed class AskJobs(StorageResources storage, AskService asks, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<AskJobs> logger)
+internal sealed class AskJobs(StorageResources storage, AskService asks, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, ILogger<AskJobs> logger)
 {
     public async Task<string> StartAsync(string question, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
         await storage.Asks.StartAsync(id, time.GetUtcNow() + options.Value.AsyncResultTtl, cancellationToken).ConfigureAwait(false);
-
-        // Runs on after this request ends; stops with the app.
-        _ = Task.Run(() => RunAsync(id, question, lifetime.ApplicationStopping), CancellationToken.None);
+        await storage.AskQueue.SendAsync(JsonSerializer.Serialize(new QueuedAsk(id, question), json.Value.SerializerOptions), cancellationToken).ConfigureAwait(false);
         return id;
     }
 
@@ -36,34 +36,50 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, IOption
             : (record.Status, null, record.Error);
     }
 
-    private async Task RunAsync(string id, string question, CancellationToken cancellationToken)
+    /// <summary>The AskJob function: runs one accepted ask from the queue and records its outcome.</summary>
+    public async Task<string> RunQueuedAsync(string message, CancellationToken cancellationToken)
     {
-        var expires = time.GetUtcNow() + options.Value.AsyncResultTtl;
-        AskResponse? result = null;
+        QueuedAsk? queued;
         try
         {
-            result = await asks.AskAsync(question, cancellationToken).ConfigureAwait(false);
+            queued = JsonSerializer.Deserialize<QueuedAsk>(message, json.Value.SerializerOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"An AskJob message is {{\"id\", \"question\"}} JSON: {ex.Message}", nameof(message), ex);
+        }
+
+        if (queued is not { Id.Length: > 0, Question.Length: > 0 })
+        {
+            throw new ArgumentException("An AskJob message needs an id and a question.", nameof(message));
+        }
+
+        var record = await storage.Asks.GetAsync(queued.Id, cancellationToken).ConfigureAwait(false);
+        if (record is null || record.Status != "running")
+        {
+            // Expired, or already answered by an earlier delivery: at least once, but never twice.
+            AskLog.AsyncAskSkipped(logger, queued.Id, record?.Status ?? "gone");
+            return record?.Status ?? "gone";
+        }
+
+        var expires = time.GetUtcNow() + options.Value.AsyncResultTtl;
+        AskResponse result;
+        try
+        {
+            result = await asks.AskAsync(queued.Question, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            AskLog.AsyncAskFailed(logger, ex, id);
+            AskLog.AsyncAskFailed(logger, ex, queued.Id);
+            await storage.Asks.FailAsync(queued.Id, "The ask failed on the server; see the app's logs for ask " + queued.Id + ".", expires, cancellationToken).ConfigureAwait(false);
+            return "failed";
         }
 
-        try
-        {
-            if (result is not null)
-            {
-                await storage.Asks.CompleteAsync(id, JsonSerializer.Serialize(result, json.Value.SerializerOptions), expires, CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
-                await storage.Asks.FailAsync(id, "The ask failed on the server; see the app's logs for ask " + id + ".", expires, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Nobody awaits this task: say so in the log, or the job would stay "running" without a trace.
-            AskLog.AsyncAskNotRecorded(logger, ex, id);
-        }
+        await storage.Asks.CompleteAsync(queued.Id, JsonSerializer.Serialize(result, json.Value.SerializerOptions), expires, cancellationToken).ConfigureAwait(false);
+        return "done";
     }
+
+    public Task<int> DeleteExpiredAsync(CancellationToken cancellationToken) => storage.Asks.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
+
+    private sealed record QueuedAsk(string Id, string Question);
 }

@@ -90,6 +90,9 @@ internal sealed class DocServerOptions
     /// <summary>App setting <c>DocServerExtractQueue</c>. How the queue is read (batch, retries) is host.json's.</summary>
     public string ExtractQueue { get; set; } = "extract-requests";
 
+    /// <summary>App setting <c>DocServerAskQueue</c>: accepted asynchronous asks, run by whichever instance takes them.</summary>
+    public string AskQueue { get; set; } = "ask-requests";
+
     /// <summary>
     /// Storage on a request's path (gates, documents): the network timeout of one try, and the retries after it.
     /// An ask must not sit in storage retries: one retry, a short timeout, then it degrades.

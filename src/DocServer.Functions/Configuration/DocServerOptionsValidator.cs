@@ -60,10 +60,18 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             }
         }
 
-        // Azure's queue-name rule, leaving room for the "-poison" queue beside it.
-        if (options.ExtractQueue is not { Length: <= 56 } || !System.Text.RegularExpressions.Regex.IsMatch(options.ExtractQueue, "^[a-z0-9](?:[a-z0-9]|-(?!-)){1,}[a-z0-9]$"))
+        foreach (var (setting, queue) in new[] { (FlatSettings.ExtractQueue, options.ExtractQueue), (FlatSettings.AskQueue, options.AskQueue) })
         {
-            errors.Add($"{FlatSettings.ExtractQueue} '{options.ExtractQueue}' must be a queue name: 3-56 lowercase letters, digits or single '-', starting and ending with a letter or digit.");
+            // Azure's queue-name rule, leaving room for the "-poison" queue beside it.
+            if (queue is not { Length: <= 56 } || !System.Text.RegularExpressions.Regex.IsMatch(queue, "^[a-z0-9](?:[a-z0-9]|-(?!-)){1,}[a-z0-9]$"))
+            {
+                errors.Add($"{setting} '{queue}' must be a queue name: 3-56 lowercase letters, digits or single '-', starting and ending with a letter or digit.");
+            }
+        }
+
+        if (options.ExtractQueue == options.AskQueue)
+        {
+            errors.Add($"{FlatSettings.ExtractQueue} and {FlatSettings.AskQueue} must name different queues.");
         }
 
         foreach (var (setting, value) in new[]

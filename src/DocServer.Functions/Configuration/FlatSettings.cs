@@ -11,6 +11,7 @@ internal static class FlatSettings
     public const string DigestSchedule = "DocServerDigestSchedule";
     public const string GateSweepSchedule = "DocServerGateSweepSchedule";
     public const string ExtractQueue = "DocServerExtractQueue";
+    public const string AskQueue = "DocServerAskQueue";
 
     /// <summary>Flat app-setting name, by <see cref="DocServerOptions"/> property.</summary>
     public static IReadOnlyDictionary<string, string> ByOption { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -18,6 +19,7 @@ internal static class FlatSettings
         [nameof(DocServerOptions.DigestSchedule)] = DigestSchedule,
         [nameof(DocServerOptions.GateSweepSchedule)] = GateSweepSchedule,
         [nameof(DocServerOptions.ExtractQueue)] = ExtractQueue,
+        [nameof(DocServerOptions.AskQueue)] = AskQueue,
     };
 
     /// <summary>"%DocServerExtractQueue%": how function.json refers to the setting.</summary>
@@ -41,6 +43,11 @@ internal static class FlatSettings
         if (configuration[ExtractQueue] is { Length: > 0 } queue)
         {
             options.ExtractQueue = queue;
+        }
+
+        if (configuration[AskQueue] is { Length: > 0 } asks)
+        {
+            options.AskQueue = asks;
         }
     }
 }

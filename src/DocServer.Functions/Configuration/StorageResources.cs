@@ -27,6 +27,8 @@ internal sealed class StorageResources
         Digests = new DigestStore(Background, prefix);
         Extract = new QueuedWork(Background, options.ExtractQueue);
         ExtractPoison = new QueuedWork(Background, options.ExtractQueue + "-poison");
+        AskQueue = new QueuedWork(Background, options.AskQueue);
+        AskPoison = new QueuedWork(Background, options.AskQueue + "-poison");
     }
 
     public StorageClients Interactive { get; }
@@ -45,6 +47,10 @@ internal sealed class StorageResources
 
     public QueuedWork ExtractPoison { get; }
 
+    public QueuedWork AskQueue { get; }
+
+    public QueuedWork AskPoison { get; }
+
     /// <summary>Creates whatever does not exist yet; safe to run on every start of every instance.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +60,8 @@ internal sealed class StorageResources
             Asks.CreateIfNotExistsAsync(cancellationToken),
             Digests.CreateIfNotExistsAsync(cancellationToken),
             Extract.CreateIfNotExistsAsync(cancellationToken),
-            ExtractPoison.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
+            ExtractPoison.CreateIfNotExistsAsync(cancellationToken),
+            AskQueue.CreateIfNotExistsAsync(cancellationToken),
+            AskPoison.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -94,7 +94,9 @@ internal static class DocServerHost
         services.AddSingleton<FunctionInvoker>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<TimerScheduler>();
-        services.AddHostedService<QueueListener>();
+        // One listener per queue; AddSingleton, because AddHostedService keeps only one service of a type.
+        services.AddSingleton<IHostedService>(sp => Listener(sp, "Extract", sp.GetRequiredService<StorageResources>().Extract, sp.GetRequiredService<StorageResources>().ExtractPoison));
+        services.AddSingleton<IHostedService>(sp => Listener(sp, "AskJob", sp.GetRequiredService<StorageResources>().AskQueue, sp.GetRequiredService<StorageResources>().AskPoison));
         services.AddHostedService<EndpointProber>();
         services.AddErrorResponses();
         services.AddOpenApi();
@@ -159,6 +161,16 @@ internal static class DocServerHost
     /// <summary>True when this process runs its own timers and queue listener (not under the Functions host).</summary>
     public static bool IsStandalone(DocServerOptions options) =>
         options?.Standalone ?? string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CustomHandlerPortVariable));
+
+    private static QueueListener Listener(IServiceProvider services, string function, Storage.Queues.QueuedWork queue, Storage.Queues.QueuedWork poison) => new(
+        function,
+        queue,
+        poison,
+        services.GetRequiredService<FunctionInvoker>(),
+        services.GetRequiredService<IOptions<DocServerOptions>>(),
+        services.GetRequiredService<IOptions<QueueTriggerOptions>>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILogger<QueueListener>>());
 
     private static DocServerOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<DocServerOptions>>().Value;
 

@@ -21,6 +21,7 @@ internal static class FunctionCatalog
         FunctionDefinition.Timer("Digest", FlatSettings.Expression(FlatSettings.DigestSchedule)),
         FunctionDefinition.Timer("GateSweep", FlatSettings.Expression(FlatSettings.GateSweepSchedule)),
         FunctionDefinition.Queue("Extract", FlatSettings.Expression(FlatSettings.ExtractQueue)),
+        FunctionDefinition.Queue("AskJob", FlatSettings.Expression(FlatSettings.AskQueue)),
     ];
 
     /// <summary>Writes &lt;directory&gt;/&lt;Name&gt;/function.json for every function, as the Functions host expects beside host.json.</summary>

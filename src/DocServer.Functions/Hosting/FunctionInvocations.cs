@@ -14,17 +14,18 @@ internal static class FunctionInvocations
     public static WebApplication MapFunctionInvocations(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/{function:regex(^(Digest|GateSweep|Extract)$)}", InvokeAsync).WithName("CustomHandlerInvocation").ExcludeFromDescription();
+        app.MapPost("/{function:regex(^(Digest|GateSweep|Extract|AskJob)$)}", InvokeAsync).WithName("CustomHandlerInvocation").ExcludeFromDescription();
         return app;
     }
 
     internal static async Task<Results<Ok<InvocationResponse>, JsonHttpResult<InvocationResponse>, ProblemHttpResult>> InvokeAsync(
         string function, InvocationRequest? request, FunctionInvoker invoker, ILogger<FunctionInvoker> logger, CancellationToken cancellationToken)
     {
-        var input = function == "Extract" ? MessageText(request) : null;
-        if (function == "Extract" && string.IsNullOrWhiteSpace(input))
+        var queued = FunctionInvoker.IsQueueTriggered(function);
+        var input = queued ? MessageText(request) : null;
+        if (queued && string.IsNullOrWhiteSpace(input))
         {
-            return Problems.BadRequest("An Extract invocation carries the queue message (a document id) as Data.message, e.g. {\"Data\": {\"message\": \"tenancy\"}}.");
+            return Problems.BadRequest($"A {function} invocation carries its queue message as Data.message, e.g. {{\"Data\": {{\"message\": \"tenancy\"}}}}.");
         }
 
         try

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Hosting;
 
 /// <summary>
-/// Standalone only: reads the Extract queue as the Functions host does, with host.json's
+/// Standalone only: reads one queue (Extract's, or AskJob's) as the Functions host does, with host.json's
 /// <c>extensions.queues</c> meaning what they mean to the host: <c>batchSize</c> messages at once, run in
 /// parallel; a running message kept invisible (renewed while it runs, so a long extraction never reappears
 /// for another instance); success deletes it; a failure makes it visible again after <c>visibilityTimeout</c>;
@@ -13,9 +13,12 @@ namespace DocServer.Functions.Hosting;
 /// less often, up to <c>maxPollingInterval</c>.
 /// </summary>
 internal sealed class QueueListener(
-    FunctionInvoker invoker, StorageResources storage, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger)
+    string function, QueuedWork queue, QueuedWork poison, FunctionInvoker invoker, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger)
     : BackgroundService
 {
+    /// <summary>The function whose queue this listener reads.</summary>
+    public string Function => function;
+
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +46,7 @@ internal sealed class QueueListener(
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                FunctionLog.PollFailed(logger, ex, storage.Extract.Name);
+                FunctionLog.PollFailed(logger, ex, queue.Name);
                 await Task.Delay(queues.Value.MaxPollingInterval, time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -52,7 +55,7 @@ internal sealed class QueueListener(
     /// <summary>Receives one batch and runs its messages in parallel; returns how many messages it saw.</summary>
     public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var messages = await storage.Extract.ReceiveAsync(queues.Value.BatchSize, options.Value.QueueMessageLease, cancellationToken).ConfigureAwait(false);
+        var messages = await queue.ReceiveAsync(queues.Value.BatchSize, options.Value.QueueMessageLease, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(messages.Select(m => HandleAsync(m, cancellationToken))).ConfigureAwait(false);
         return messages.Count;
     }
@@ -64,7 +67,7 @@ internal sealed class QueueListener(
         var renewal = KeepInvisibleAsync(message, running.Token);
         try
         {
-            await invoker.InvokeAsync("Extract", message.Text, cancellationToken).ConfigureAwait(false);
+            await invoker.InvokeAsync(function, message.Text, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -78,32 +81,32 @@ internal sealed class QueueListener(
         // The renewal has stopped: its receipt is the message's current one.
         if (await renewal.ConfigureAwait(false) is not { } current)
         {
-            FunctionLog.MessageLost(logger, storage.Extract.Name, message.MessageId);
+            FunctionLog.MessageLost(logger, queue.Name, message.MessageId);
             return;
         }
 
         if (failure is null)
         {
             // A failed delete (the message was taken back meanwhile) is not a failed extraction: the work is done.
-            if (!await storage.Extract.DeleteAsync(current, cancellationToken).ConfigureAwait(false))
+            if (!await queue.DeleteAsync(current, cancellationToken).ConfigureAwait(false))
             {
-                FunctionLog.MessageLost(logger, storage.Extract.Name, message.MessageId);
+                FunctionLog.MessageLost(logger, queue.Name, message.MessageId);
             }
 
             return;
         }
 
         // A warning, not a stack trace: with no model reachable this happens on every retry.
-        FunctionLog.AttemptFailed(logger, "Extract", message.DequeueCount, queues.Value.MaxDequeueCount, failure.Message);
+        FunctionLog.AttemptFailed(logger, function, message.DequeueCount, queues.Value.MaxDequeueCount, failure.Message);
         if (message.DequeueCount >= queues.Value.MaxDequeueCount)
         {
-            await storage.ExtractPoison.SendAsync(message.Text, cancellationToken).ConfigureAwait(false);
-            await storage.Extract.DeleteAsync(current, cancellationToken).ConfigureAwait(false);
-            FunctionLog.Poisoned(logger, storage.Extract.Name, message.MessageId, message.DequeueCount, storage.ExtractPoison.Name);
+            await poison.SendAsync(message.Text, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteAsync(current, cancellationToken).ConfigureAwait(false);
+            FunctionLog.Poisoned(logger, queue.Name, message.MessageId, message.DequeueCount, poison.Name);
         }
         else
         {
-            await storage.Extract.ExtendAsync(current, queues.Value.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            await queue.ExtendAsync(current, queues.Value.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -116,7 +119,7 @@ internal sealed class QueueListener(
             try
             {
                 await Task.Delay(options.Value.QueueMessageLease / 2, time, stop).ConfigureAwait(false);
-                if (await storage.Extract.ExtendAsync(current, options.Value.QueueMessageLease, stop).ConfigureAwait(false) is not { } renewed)
+                if (await queue.ExtendAsync(current, options.Value.QueueMessageLease, stop).ConfigureAwait(false) is not { } renewed)
                 {
                     return null;
                 }
@@ -130,7 +133,7 @@ internal sealed class QueueListener(
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // A storage blip: try again at the next renewal; the message stays invisible until then.
-                FunctionLog.PollFailed(logger, ex, storage.Extract.Name);
+                FunctionLog.PollFailed(logger, ex, queue.Name);
             }
         }
     }

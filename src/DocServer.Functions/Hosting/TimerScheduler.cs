@@ -20,7 +20,8 @@ internal sealed class TimerScheduler(FunctionInvoker invoker, IOptions<DocServer
         }
 
         var timers = $"Digest '{options.Value.DigestSchedule}', GateSweep '{options.Value.GateSweepSchedule}'";
-        FunctionLog.Standalone(logger, timers, options.Value.ExtractQueue);
+        var queues = $"{options.Value.ExtractQueue}, {options.Value.AskQueue}";
+        FunctionLog.Standalone(logger, timers, queues);
         return Task.WhenAll(
             RunAsync("Digest", options.Value.DigestSchedule, stoppingToken),
             RunAsync("GateSweep", options.Value.GateSweepSchedule, stoppingToken));

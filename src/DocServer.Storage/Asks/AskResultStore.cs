@@ -65,6 +65,21 @@ public sealed class AskResultStore
         await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = "done", ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes every ask whose result expired before <paramref name="now"/> (row and result); returns how many.</summary>
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        var expired = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ExpiresAt lt {now}");
+        await foreach (var row in _rows.QueryAsync<TableEntity>(expired, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await _results.DeleteBlobIfExistsAsync(row.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _rows.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+            removed++;
+        }
+
+        return removed;
+    }
+
     public async Task FailAsync(string id, string error, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = "failed", ["Error"] = error, ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 }
