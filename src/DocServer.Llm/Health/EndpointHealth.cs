@@ -16,11 +16,9 @@ namespace DocServer.Llm.Health;
 public sealed class EndpointHealth : IEndpointHealth
 {
     private readonly FrozenDictionary<string, Circuit> _circuits;
-    private readonly TimeProvider _time;
 
     public EndpointHealth(IEnumerable<string> endpoints, TimeProvider time, ILogger<EndpointHealth> logger)
     {
-        _time = time;
         _circuits = endpoints.ToFrozenDictionary(e => e, e => new Circuit(e, time, logger), StringComparer.Ordinal);
     }
 
@@ -61,8 +59,6 @@ public sealed class EndpointHealth : IEndpointHealth
     }
 
     public IReadOnlyList<EndpointHealthReport> Reports() => [.. _circuits.Keys.Order(StringComparer.Ordinal).Select(Report)];
-
-    internal TimeProvider Time => _time;
 
     /// <summary>What opens a breaker: the host is unreachable, answers 5xx, or sends no first token in time.</summary>
     private static bool IsHostFailureOf(Exception exception) => exception switch

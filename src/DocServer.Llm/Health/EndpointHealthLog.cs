@@ -9,7 +9,4 @@ internal static partial class EndpointHealthLog
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Information, Message = "endpoint {Endpoint} is back (circuit closed) after {DownSeconds:F0} s")]
     public static partial void Closed(ILogger logger, string endpoint, double downSeconds);
-
-    [LoggerMessage(EventId = 802, Level = LogLevel.Debug, Message = "probe of endpoint {Endpoint} failed: {Reason}")]
-    public static partial void ProbeFailed(ILogger logger, string endpoint, string reason);
 }
