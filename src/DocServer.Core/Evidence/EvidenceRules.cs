@@ -108,9 +108,9 @@ public sealed class EvidenceRules(EvidenceOptions options)
 
             var (item, _) = RuleItem(candidate, tokens, candidate.Result.EffectiveScore * Options.SupplementRelevanceFactor, EvidenceSource.Supplement);
             var folded = FoldedText.Of(item.Span).Folded;
-            var hasToken = tokens.All.Any(t => folded.Contains(t, StringComparison.Ordinal));
-            var hasCritical = tokens.Critical.Count == 0 ? hasToken : tokens.Critical.Any(t => folded.Contains(t, StringComparison.Ordinal));
-            if (hasToken && hasCritical)
+            // Critical tokens are query tokens, so holding one is holding a query token; with none critical, any query token will do.
+            var required = tokens.Critical.Count == 0 ? tokens.All : tokens.Critical;
+            if (required.Any(t => folded.Contains(t, StringComparison.Ordinal)))
             {
                 added.Add(item);
             }
@@ -153,6 +153,12 @@ public sealed class EvidenceRules(EvidenceOptions options)
             var around = QueryWindow.Find(candidate.FoldedWindow, tokens, Options.SpanExpandChars);
             (start, end) = around.HasHit ? (around.Start, around.End) : Widen(window, start, end, Options.SpanExpandChars);
             expanded = true;
+            if (end - start < Options.SpanMinChars && window.Length >= Options.SpanMinChars)
+            {
+                // The query-centred window snaps to sentence and word edges and can come out shorter than the
+                // rule allows: widen it evenly, so E10 holds (a span is at least 80 chars, or its whole window).
+                (start, end) = Widen(window, start, end, Options.SpanExpandChars);
+            }
         }
 
         if (end - start > Options.SpanMaxChars)

@@ -93,7 +93,7 @@ public sealed class EvidenceRulesTests
 
         var item = Assert.Single(accepted.Items);
         Assert.Equal(1, accepted.Expanded);
-        Assert.InRange(item.Span.Length, 60, 120);
+        Assert.InRange(item.Span.Length, 80, 120);
         Assert.Contains(Korean.All, t => item.Span.Contains(t, StringComparison.Ordinal));
         Assert.Equal(item.Span, EvidenceFixtures.KoreanLeaveRule[item.Start..item.End]);
     }
