@@ -153,6 +153,24 @@ public sealed class FunctionInvocationTests
     }
 
     [Fact]
+    public async Task Digest_DocumentWhoseExtractionMessageWasLost_GetsItsSummaryStoredByTheDigest()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "orphan", title = "orphan", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
+        var message = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
+        await storage.Extract.DeleteAsync(message, CancellationToken.None); // as if storage failed before it was sent
+
+        await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+
+        var document = await client.GetFromJsonAsync<DocumentRecord>("/api/documents/orphan", AppFactory.JsonOptions);
+        Assert.Equal("A document about rules.", document!.Summary);
+        Assert.True(document.IsExtracted);
+    }
+
+    [Fact]
     public async Task Digest_DocumentStampedWithinTheCutoffLag_IsLeftToTheNextRun_NeverSkipped()
     {
         await using var app = await AppFactory.StartAsync(new() { ["DocServer:DigestCutoffLag"] = "00:00:03" });

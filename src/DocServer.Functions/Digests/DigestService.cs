@@ -102,9 +102,19 @@ internal sealed class DigestService(
             return null;
         }
 
-        var summary = document.Summary is { } made
-            ? new DocumentSummary(made, document.Keywords ?? [])
-            : await extraction.SummariseAsync(document, cancellationToken).ConfigureAwait(false);
+        DocumentSummary summary;
+        if (document.Summary is { } made)
+        {
+            summary = new DocumentSummary(made, document.Keywords ?? []);
+        }
+        else
+        {
+            // Its extraction has not happened (queued, deferred, or its message was lost when storage failed
+            // right after the ingest): the digest's summary is stored on the document too, so nothing stays unsummarised.
+            summary = await extraction.SummariseAsync(document, cancellationToken).ConfigureAwait(false);
+            await documents.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
+        }
+
         await storage.Digests.SaveCheckpointAsync(runId, document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
         return new DigestEntry(document.Id, document.Title, document.IngestedAt, summary.Summary, summary.Keywords);
     }

@@ -65,6 +65,23 @@ public sealed class DocumentStoreTests
     }
 
     [Fact]
+    public async Task Save_EightIngestsOfOneIdAtOnce_LeaveOneWholeVersionAndNoOtherRows()
+    {
+        var (store, prefix) = await NewStoreAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.SaveAsync(
+            "doc", "Doc", "text/plain", $"version {i}", [.. Chunks("doc", 30 + i).Select(c => c with { Text = $"v{i} {c.Text}" })], CancellationToken.None)));
+
+        var current = (await store.GetAsync("doc", CancellationToken.None))!;
+        var chunks = await store.ChunksAsync(current, CancellationToken.None);
+        var version = current.Chunks - 30;
+        Assert.Equal(current.Chunks, chunks.Count);
+        Assert.All(chunks, c => Assert.StartsWith($"v{version} ", c.Text, StringComparison.Ordinal));
+        Assert.Equal($"version {version}", await store.OriginalAsync(current, CancellationToken.None));
+        Assert.Equal(current.Chunks, await RawChunkRowsAsync(prefix, "doc"));
+    }
+
+    [Fact]
     public async Task SaveExtraction_OfAVersionReplacedMeanwhile_WritesNothing()
     {
         var (store, _) = await NewStoreAsync();
