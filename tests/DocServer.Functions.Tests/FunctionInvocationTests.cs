@@ -8,6 +8,7 @@ using DocServer.Storage.Documents;
 using DocServer.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Tests;
 
@@ -258,6 +259,31 @@ public sealed class FunctionInvocationTests
         Assert.Equal(1, await listener.PollOnceAsync(CancellationToken.None));
         Assert.Equal(3, app.Mlx.Requests.Count);
         Assert.Equal(0, app.Mlx.Violations);
+    }
+
+    [Fact]
+    public async Task QueueListener_MessageTakenAwayWhileItRan_IsNotAFailedAttempt_AndTheWorkStands()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly(TimeSpan.FromSeconds(2));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
+        var logger = new RecordingLogger<QueueListener>();
+        var listener = new QueueListener(
+            "Extract", storage.Extract, storage.ExtractPoison, app.Services.GetRequiredService<FunctionInvoker>(),
+            app.Services.GetRequiredService<IOptions<Configuration.DocServerOptions>>(), app.Services.GetRequiredService<IOptions<Configuration.QueueTriggerOptions>>(),
+            TimeProvider.System, logger);
+
+        var polling = listener.PollOnceAsync(CancellationToken.None);
+        await Task.Delay(500);
+        // Its receipt goes stale while the extraction runs (here: the queue is cleared), so the final delete fails.
+        await new Azure.Storage.Queues.QueueClient((await AzuriteServer.GetAsync()).ConnectionString, app.Prefix + "-extract").ClearMessagesAsync();
+
+        Assert.Equal(1, await polling);
+        Assert.Contains(logger.Entries, e => e.EventId == 705);
+        Assert.DoesNotContain(logger.Entries, e => e.EventId == 704);
+        Assert.Equal("A document about rules.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
     }
 
     [Fact]
