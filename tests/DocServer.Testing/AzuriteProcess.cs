@@ -49,7 +49,7 @@ public sealed class AzuriteProcess : IDisposable
         {
             ArgumentList =
             {
-                "--silent", "--skipApiVersionCheck", "--location", _folder,
+                "--silent", "--skipApiVersionCheck",
                 "--blobHost", "127.0.0.1", "--blobPort", $"{_ports.Blob}",
                 "--queueHost", "127.0.0.1", "--queuePort", $"{_ports.Queue}",
                 "--tableHost", "127.0.0.1", "--tablePort", $"{_ports.Table}",
@@ -59,9 +59,11 @@ public sealed class AzuriteProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = _folder,
         };
-        if (_inMemory)
+        // Azurite takes either a data folder or in-memory persistence, not both.
+        start.ArgumentList.Add(_inMemory ? "--inMemoryPersistence" : "--location");
+        if (!_inMemory)
         {
-            start.ArgumentList.Add("--inMemoryPersistence");
+            start.ArgumentList.Add(_folder);
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
