@@ -18,7 +18,8 @@ public sealed class DocumentStore
 {
     private const string Partition = "doc";
     private const int TransactionLimit = 100;
-    private const int MaxSwitchAttempts = 5;
+    /// <summary>Concurrent ingests of one id each switch the row once; a writer that keeps losing backs off and tries again.</summary>
+    private const int MaxSwitchAttempts = 20;
 
     private readonly TableClient _documents;
     private readonly TableClient _chunks;
@@ -192,7 +193,9 @@ public sealed class DocumentStore
             }
             catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSwitchAttempts)
             {
-                // Another ingest of this id switched the row in between: read it again.
+                // Another ingest of this id switched the row in between: read it again, after a random pause so
+                // writers that collided do not collide again in lock step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
