@@ -82,16 +82,13 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("ProbeInterval", options.ProbeInterval),
             ("IndexRefreshInterval", options.IndexRefreshInterval),
             ("QueueMessageLease", options.QueueMessageLease),
+            ("AskWaitBudget", options.AskWaitBudget), ("BackgroundWaitBudget", options.BackgroundWaitBudget), ("AsyncResultTtl", options.AsyncResultTtl),
+            ("StorageAskTimeout", options.StorageAskTimeout), ("StorageBackgroundTimeout", options.StorageBackgroundTimeout),
         })
         {
             Positive(errors, setting, value);
         }
 
-        Positive(errors, "AskWaitBudget", options.AskWaitBudget);
-        Positive(errors, "BackgroundWaitBudget", options.BackgroundWaitBudget);
-        Positive(errors, "AsyncResultTtl", options.AsyncResultTtl);
-        Positive(errors, "StorageAskTimeout", options.StorageAskTimeout);
-        Positive(errors, "StorageBackgroundTimeout", options.StorageBackgroundTimeout);
         if (options.DigestCutoffLag < TimeSpan.Zero)
         {
             errors.Add($"{P}DigestCutoffLag must not be negative (got {options.DigestCutoffLag}).");
@@ -106,6 +103,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         {
             errors.Add($"{P}StorageBackgroundRetries must be between 0 and 10 (got {options.StorageBackgroundRetries}).");
         }
+
         if (options.RetrievalTopK is < 1 or > 100)
         {
             errors.Add($"{P}RetrievalTopK must be between 1 and 100 (got {options.RetrievalTopK}).");

@@ -2,7 +2,7 @@ namespace DocServer.Functions.Configuration;
 
 /// <summary>
 /// Settings that function.json names as <c>%name%</c>. The Functions host resolves such expressions
-/// only for flat app-setting names (no "__", no ":"; azure-functions-host issue 10246), so these three
+/// only for flat app-setting names (no "__", no ":"; azure-functions-host issue 10246), so these
 /// are app settings of their own, read into <see cref="DocServerOptions"/> here, and the same names go
 /// into function.json, the Bicep and local.settings.sample.json.
 /// </summary>
@@ -13,14 +13,17 @@ internal static class FlatSettings
     public const string ExtractQueue = "DocServerExtractQueue";
     public const string AskQueue = "DocServerAskQueue";
 
+    /// <summary>Each flat setting: the <see cref="DocServerOptions"/> property it sets, its name, and how it sets it.</summary>
+    private static readonly (string Option, string Name, Action<DocServerOptions, string> Set)[] Settings =
+    [
+        (nameof(DocServerOptions.DigestSchedule), DigestSchedule, (o, v) => o.DigestSchedule = v),
+        (nameof(DocServerOptions.GateSweepSchedule), GateSweepSchedule, (o, v) => o.GateSweepSchedule = v),
+        (nameof(DocServerOptions.ExtractQueue), ExtractQueue, (o, v) => o.ExtractQueue = v),
+        (nameof(DocServerOptions.AskQueue), AskQueue, (o, v) => o.AskQueue = v),
+    ];
+
     /// <summary>Flat app-setting name, by <see cref="DocServerOptions"/> property.</summary>
-    public static IReadOnlyDictionary<string, string> ByOption { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [nameof(DocServerOptions.DigestSchedule)] = DigestSchedule,
-        [nameof(DocServerOptions.GateSweepSchedule)] = GateSweepSchedule,
-        [nameof(DocServerOptions.ExtractQueue)] = ExtractQueue,
-        [nameof(DocServerOptions.AskQueue)] = AskQueue,
-    };
+    public static IReadOnlyDictionary<string, string> ByOption { get; } = Settings.ToDictionary(s => s.Option, s => s.Name, StringComparer.Ordinal);
 
     /// <summary>"%DocServerExtractQueue%": how function.json refers to the setting.</summary>
     public static string Expression(string flatName) => $"%{flatName}%";
@@ -30,24 +33,12 @@ internal static class FlatSettings
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration[DigestSchedule] is { Length: > 0 } digest)
+        foreach (var (_, name, set) in Settings)
         {
-            options.DigestSchedule = digest;
-        }
-
-        if (configuration[GateSweepSchedule] is { Length: > 0 } sweep)
-        {
-            options.GateSweepSchedule = sweep;
-        }
-
-        if (configuration[ExtractQueue] is { Length: > 0 } queue)
-        {
-            options.ExtractQueue = queue;
-        }
-
-        if (configuration[AskQueue] is { Length: > 0 } asks)
-        {
-            options.AskQueue = asks;
+            if (configuration[name] is { Length: > 0 } value)
+            {
+                set(options, value);
+            }
         }
     }
 }

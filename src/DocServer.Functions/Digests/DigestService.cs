@@ -102,18 +102,11 @@ internal sealed class DigestService(
             return null;
         }
 
-        DocumentSummary summary;
-        if (document.Summary is { } made)
-        {
-            summary = new DocumentSummary(made, document.Keywords ?? []);
-        }
-        else
-        {
-            // Its extraction has not happened (queued, deferred, or its message was lost when storage failed
-            // right after the ingest): the digest's summary is stored on the document too, so nothing stays unsummarised.
-            summary = await extraction.SummariseAsync(document, cancellationToken).ConfigureAwait(false);
-            await documents.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
-        }
+        // A document not yet extracted (queued, deferred, or its message lost when storage failed right after
+        // the ingest) is extracted here, so its summary is stored on it too and nothing stays unsummarised.
+        var summary = document.Summary is { } made
+            ? new DocumentSummary(made, document.Keywords ?? [])
+            : await extraction.ExtractAsync(document, cancellationToken).ConfigureAwait(false);
 
         await storage.Digests.SaveCheckpointAsync(runId, document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
         return new DigestEntry(document.Id, document.Title, document.IngestedAt, summary.Summary, summary.Keywords);

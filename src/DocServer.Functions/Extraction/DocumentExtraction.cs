@@ -37,10 +37,9 @@ internal sealed class DocumentExtraction(
             return new DocumentSummary(document.Summary!, document.Keywords ?? []);
         }
 
-        DocumentSummary summary;
         try
         {
-            summary = await SummariseAsync(document, cancellationToken).ConfigureAwait(false);
+            return await ExtractAsync(document, cancellationToken).ConfigureAwait(false);
         }
         catch (EndpointUnavailableException ex)
         {
@@ -48,7 +47,12 @@ internal sealed class DocumentExtraction(
             ExtractionLog.Deferred(logger, document.Id, options.Value.ProbeInterval.TotalSeconds, ex.Message);
             return null;
         }
+    }
 
+    /// <summary>Summarises this version of the document and stores the summary on it (the Extract function, and the digest for a document not yet extracted).</summary>
+    public async Task<DocumentSummary> ExtractAsync(DocumentRecord document, CancellationToken cancellationToken)
+    {
+        var summary = await SummariseAsync(document, cancellationToken).ConfigureAwait(false);
         await store.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
         ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
         return summary;
@@ -58,7 +62,7 @@ internal sealed class DocumentExtraction(
     /// One BACKGROUND model call; throws <see cref="EndpointUnavailableException"/> when the host is down or fails
     /// as a down host does, and <see cref="InvalidOperationException"/> when it yields no summary otherwise.
     /// </summary>
-    public async Task<DocumentSummary> SummariseAsync(DocumentRecord document, CancellationToken cancellationToken)
+    private async Task<DocumentSummary> SummariseAsync(DocumentRecord document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         var text = await store.OriginalAsync(document, cancellationToken).ConfigureAwait(false) ?? string.Empty;
