@@ -14,8 +14,9 @@ param hosts array = [
   { name: 'macmini', hostName: 'macmini.local', port: 8080, model: 'mlx-community/gemma-3-27b-it-4bit' }
 ]
 
-param askEndpoint string = 'macmini'
-param backgroundEndpoint string = 'macmini'
+@description('G12: the hosts (names from hosts) that serve asks, comma-separated; several that serve the same model form a pool.')
+param askEndpoints string = 'macmini'
+param backgroundEndpoints string = 'macmini'
 param askWaitBudget string = '00:00:20'
 param backgroundWaitBudget string = '00:10:00'
 param digestSchedule string = '0 0 7 * * *'
@@ -49,8 +50,8 @@ module app 'modules/functionapp.bicep' = {
     relayNamespaceName: relay.outputs.namespaceName
     appInsightsConnectionString: monitoring.outputs.connectionString
     hosts: hosts
-    askEndpoint: askEndpoint
-    backgroundEndpoint: backgroundEndpoint
+    askEndpoints: askEndpoints
+    backgroundEndpoints: backgroundEndpoints
     askWaitBudget: askWaitBudget
     backgroundWaitBudget: backgroundWaitBudget
     digestSchedule: digestSchedule

@@ -39,8 +39,8 @@ internal static class EvidenceBenchmark
             var prompt = PromptTemplate.Parse("bench", "{query}\n{numbered_candidates}", EvidenceExtractor.QueryPlaceholder, EvidenceExtractor.CandidatesPlaceholder);
             var pipeline = Measure(() => Pipeline(rules, prompt, c));
             var window = Measure(() => QueryWindow.Find(FoldedText.Of(c.Results[0].Text), QueryTokens.Of(c.Query), 1200));
-            var extractor = new EvidenceExtractor(Gates(), new CannedModel(c.Reply), prompt, new EvidenceOptions(), TimeProvider.System, NullLogger<EvidenceExtractor>.Instance);
-            var endToEnd = await MeasureAsync(() => extractor.ExtractAsync(c.Query, c.Results, CancellationToken.None)).ConfigureAwait(false);
+            var extractor = new EvidenceExtractor(Gates(), new ModelPool(new CannedModel(c.Reply)), prompt, new EvidenceOptions(), TimeProvider.System, NullLogger<EvidenceExtractor>.Instance);
+            var endToEnd = await MeasureAsync(() => extractor.ExtractAsync(c.Query, c.Results, null, CancellationToken.None)).ConfigureAwait(false);
             rows.Add([$"{c.Name}: extraction rules, no model, no gate", Us(pipeline.P50), Us(pipeline.P95), Kb(pipeline.Bytes)]);
             rows.Add([$"{c.Name}: ExtractAsync, in-memory gate, model answers at once", Us(endToEnd.P50), Us(endToEnd.P95), Kb(endToEnd.Bytes)]);
             rows.Add([$"{c.Name}: query-centred window alone ({c.Results[0].Text.Length} chars -> 1200)", Us(window.P50), Us(window.P95), Kb(window.Bytes)]);

@@ -12,8 +12,8 @@ param appInsightsConnectionString string
 param hosts array
 
 @description('Settings of the app (DocServer:*), see the repository README.')
-param askEndpoint string
-param backgroundEndpoint string
+param askEndpoints string
+param backgroundEndpoints string
 param askWaitBudget string
 param backgroundWaitBudget string
 param digestSchedule string
@@ -53,8 +53,8 @@ var platformSettings = [
 ]
 
 var appSettings = [
-  { name: 'DocServer__AskEndpoint', value: askEndpoint }
-  { name: 'DocServer__BackgroundEndpoint', value: backgroundEndpoint }
+  { name: 'DocServer__AskEndpoint', value: askEndpoints }
+  { name: 'DocServer__BackgroundEndpoint', value: backgroundEndpoints }
   { name: 'DocServer__EvidenceFirstTokenTimeout', value: '00:00:20' }
   { name: 'DocServer__EvidenceIdleTimeout', value: '00:00:10' }
   { name: 'DocServer__EvidenceTimeout', value: '00:01:00' }

@@ -15,7 +15,7 @@ public sealed class EvidenceExtractorTests
     {
         await using var bed = await ExtractionBed.StartAsync();
 
-        var result = await bed.Extractor.ExtractAsync("anything", [], CancellationToken.None);
+        var result = await bed.Extractor.ExtractAsync("anything", [], null, CancellationToken.None);
 
         Assert.Equal(EvidenceSkipReasons.EmptyRetrieval, result.SkipReason);
         Assert.Empty(result.Items);
@@ -28,7 +28,7 @@ public sealed class EvidenceExtractorTests
         await using var bed = await ExtractionBed.StartAsync();
         var low = EvidenceFixtures.KoreanResults().Select(r => r with { RerankScore = 0.24, Score = 0.9 }).ToList();
 
-        var result = await bed.Extractor.ExtractAsync(EvidenceFixtures.KoreanQuestion, low, CancellationToken.None);
+        var result = await bed.Extractor.ExtractAsync(EvidenceFixtures.KoreanQuestion, low, null, CancellationToken.None);
 
         Assert.Equal(EvidenceSkipReasons.AllLowRerank, result.SkipReason);
         Assert.Empty(bed.Server.Requests);
@@ -256,7 +256,7 @@ public sealed class EvidenceExtractorTests
 
         await bed.EnglishAsync();
         await bed.EnglishAsync();
-        await bed.Extractor.ExtractAsync(new string('q', 200), [], CancellationToken.None);
+        await bed.Extractor.ExtractAsync(new string('q', 200), [], null, CancellationToken.None);
 
         var lines = bed.Log.Entries.Select(e => e.Message).ToList();
         Assert.Contains(lines, l => l.StartsWith("evidence ok", StringComparison.Ordinal) && l.Contains("candidates=2 kept=1", StringComparison.Ordinal) && l.Contains("elapsed_ms=", StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DocServer.Core.Evidence;
 using DocServer.Core.Gates;
+using DocServer.Core.Llm;
 using DocServer.Core.Prompts;
 using DocServer.Llm.Mlx;
 using DocServer.Llm.Prompts;
@@ -24,7 +25,7 @@ internal sealed class ExtractionBed : IAsyncDisposable
         Gates = new GateClient(new EntityStore(Rows, TimeProvider.System), new GateCatalog(new Dictionary<string, GatePolicy> { [Endpoint] = GatePolicy.Default }), TimeProvider.System, NullLogger<GateClient>.Instance);
         Model = new MlxLanguageModel(new MlxEndpoint(Endpoint, url, "gemma-test"));
         Options = options;
-        Extractor = new EvidenceExtractor(Gates, Model, withPrompt ? LoadPrompt() : null, options, TimeProvider.System, Log);
+        Extractor = new EvidenceExtractor(Gates, new ModelPool(Model), withPrompt ? LoadPrompt() : null, options, TimeProvider.System, Log);
     }
 
     public ScriptedMlxServer Server { get; }
@@ -55,9 +56,9 @@ internal sealed class ExtractionBed : IAsyncDisposable
     public static string Reply(params (int N, string Span, double Relevance)[] items) =>
         JsonSerializer.Serialize(new { items = items.Select(i => new { n = i.N, span = i.Span, relevance = i.Relevance }) });
 
-    public Task<EvidenceResult> KoreanAsync() => Extractor.ExtractAsync(EvidenceFixtures.KoreanQuestion, EvidenceFixtures.KoreanResults(), CancellationToken.None);
+    public Task<EvidenceResult> KoreanAsync() => Extractor.ExtractAsync(EvidenceFixtures.KoreanQuestion, EvidenceFixtures.KoreanResults(), null, CancellationToken.None);
 
-    public Task<EvidenceResult> EnglishAsync() => Extractor.ExtractAsync(EvidenceFixtures.EnglishQuestion, EvidenceFixtures.EnglishResults(), CancellationToken.None);
+    public Task<EvidenceResult> EnglishAsync() => Extractor.ExtractAsync(EvidenceFixtures.EnglishQuestion, EvidenceFixtures.EnglishResults(), null, CancellationToken.None);
 
     public async Task<GateState> GateStateAsync() =>
         GateStateJson.Deserialize((await Rows.ReadAsync(new("gate", Endpoint), CancellationToken.None))?.Data, Endpoint);

@@ -14,12 +14,13 @@ namespace DocServer.Core.Answers;
 /// evidence it says the documents do not contain the answer, and never asks the model to guess.
 /// </summary>
 public sealed class AnswerSynthesizer(
-    GateClient gates, ILanguageModel model, PromptTemplate? prompt, SynthesisOptions options, TimeProvider time, ILogger<AnswerSynthesizer> logger)
+    GateClient gates, ModelPool models, PromptTemplate? prompt, SynthesisOptions options, TimeProvider time, ILogger<AnswerSynthesizer> logger)
 {
     public const string QueryPlaceholder = "query";
     public const string EvidencePlaceholder = "evidence";
 
-    public async Task<Answer> SynthesizeAsync(string query, IReadOnlyList<EvidenceItem> evidence, CancellationToken cancellationToken)
+    /// <summary>The answer to <paramref name="query"/> from <paramref name="evidence"/>; <paramref name="request"/> as for evidence (G11).</summary>
+    public async Task<Answer> SynthesizeAsync(string query, IReadOnlyList<EvidenceItem> evidence, GateRequest? request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(evidence);
@@ -42,9 +43,9 @@ public sealed class AnswerSynthesizer(
         GateCallResult<string> call;
         try
         {
-            call = await gates.CompleteAsync(model, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
+            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
                 new LanguageModelRequest(rendered, options.MaxAnswerTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout },
-                cancellationToken).ConfigureAwait(false);
+                request, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)
         {
@@ -72,12 +73,12 @@ public sealed class AnswerSynthesizer(
         if (reason is not null)
         {
             SynthesisLog.Failed(logger, reason, call.Outcome.ToString(), llmMs);
-            return ExtractiveAnswer(query, evidence, reason, waitMs, llmMs);
+            return ExtractiveAnswer(query, evidence, reason, waitMs, llmMs) with { Endpoint = call.Endpoint };
         }
 
         var (text, cited) = Citations.Clean(reply, evidence.Count);
         SynthesisLog.Answered(logger, query.Length > 80 ? query[..80] : query, evidence.Count, cited.Count, waitMs, llmMs);
-        return new Answer(text, cited, Found: true, Extractive: false, null, waitMs, llmMs);
+        return new Answer(text, cited, Found: true, Extractive: false, null, waitMs, llmMs) { Endpoint = call.Endpoint };
     }
 
     /// <summary>The evidence itself, quoted with its citations: an honest answer when no model is available.</summary>

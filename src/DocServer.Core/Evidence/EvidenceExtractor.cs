@@ -12,7 +12,7 @@ namespace DocServer.Core.Evidence;
 /// falls back to query-centred rule spans with a reason, never to an error for the user.
 /// </summary>
 public sealed class EvidenceExtractor(
-    GateClient gates, ILanguageModel model, PromptTemplate? prompt, EvidenceOptions options, TimeProvider time, ILogger<EvidenceExtractor> logger)
+    GateClient gates, ModelPool models, PromptTemplate? prompt, EvidenceOptions options, TimeProvider time, ILogger<EvidenceExtractor> logger)
 {
     public const string QueryPlaceholder = "query";
     public const string CandidatesPlaceholder = "numbered_candidates";
@@ -21,7 +21,11 @@ public sealed class EvidenceExtractor(
 
     private readonly EvidenceRules _rules = new(options);
 
-    public async Task<EvidenceResult> ExtractAsync(string query, IReadOnlyList<SearchResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// The evidence for <paramref name="query"/> in <paramref name="results"/>. <paramref name="request"/> is the
+    /// user request this call is part of (G11: served in the order of its arrival), if any.
+    /// </summary>
+    public async Task<EvidenceResult> ExtractAsync(string query, IReadOnlyList<SearchResult> results, GateRequest? request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(results);
@@ -61,9 +65,9 @@ public sealed class EvidenceExtractor(
         var started = time.GetTimestamp();
         try
         {
-            call = await gates.CompleteAsync(model, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
+            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
                 new LanguageModelRequest(rendered, options.MaxReplyTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout },
-                cancellationToken).ConfigureAwait(false);
+                request, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)
         {
@@ -81,13 +85,13 @@ public sealed class EvidenceExtractor(
         switch (call.Outcome)
         {
             case GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull:
-                return Fallback(EvidenceSkipReasons.GateWaitBudget, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString());
+                return Called(call, Fallback(EvidenceSkipReasons.GateWaitBudget, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString()));
             case GateCallOutcome.EndpointDown:
-                return Fallback(EvidenceSkipReasons.LlmUnavailable, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"endpoint {model.Endpoint} is down");
+                return Called(call, Fallback(EvidenceSkipReasons.LlmUnavailable, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"endpoints {string.Join(", ", models.Endpoints)} are down"));
             case GateCallOutcome.TimedOut or GateCallOutcome.Stalled:
-                return Fallback(EvidenceSkipReasons.LlmTimeout, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"{call.Outcome} after {llmMs:F0} ms");
+                return Called(call, Fallback(EvidenceSkipReasons.LlmTimeout, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"{call.Outcome} after {llmMs:F0} ms"));
             case GateCallOutcome.LeaseLost or GateCallOutcome.HostFailed:
-                return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString());
+                return Called(call, Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString()));
             default:
                 break;
         }
@@ -95,21 +99,25 @@ public sealed class EvidenceExtractor(
         if (EvidenceReplyParser.TryParse(call.Value) is not { } reply)
         {
             var raw = call.Value ?? string.Empty;
-            return Fallback(EvidenceSkipReasons.ParseFailed, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"raw={(raw.Length > 200 ? raw[..200] : raw)}");
+            return Called(call, Fallback(EvidenceSkipReasons.ParseFailed, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"raw={(raw.Length > 200 ? raw[..200] : raw)}"));
         }
 
         var (kept, used, exact, snapped, dropped, expanded) = _rules.AcceptModelItems(reply, candidates, tokens);
         if (kept.Count == 0)
         {
-            return Fallback(EvidenceSkipReasons.AllLlmRejected, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"items={reply.Count} dropped_ungrounded={dropped}");
+            return Called(call, Fallback(EvidenceSkipReasons.AllLlmRejected, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"items={reply.Count} dropped_ungrounded={dropped}"));
         }
 
         var supplement = _rules.Supplement(kept, candidates, tokens, used);
         var reason = supplement.Count > 0 ? EvidenceSkipReasons.SparseSupplemented : null;
         var items = EvidenceRules.Order(kept.Concat(supplement), results);
         EvidenceLog.Accepted(logger, reason, loggedQuery, candidates.Count, items.Count, exact, snapped, dropped, supplement.Count, expanded, waitMs, llmMs);
-        return new EvidenceResult(items, reason, new EvidenceStats(candidates.Count, items.Count, expanded, exact, snapped, dropped, supplement.Count, unanchored, waitMs, llmMs));
+        return new EvidenceResult(items, reason, new EvidenceStats(candidates.Count, items.Count, expanded, exact, snapped, dropped, supplement.Count, unanchored, waitMs, llmMs) { Endpoint = call.Endpoint });
     }
+
+    /// <summary>Says which endpoint the model call went to, whatever became of its reply.</summary>
+    private static EvidenceResult Called(GateCallResult<string> call, EvidenceResult result) =>
+        result with { Stats = result.Stats with { Endpoint = call.Endpoint } };
 
     private EvidenceResult Skip(string reason, string loggedQuery, int results)
     {

@@ -20,4 +20,7 @@ public sealed record EvidenceStats(
     double LlmMs)
 {
     public static EvidenceStats Empty { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>G12: the endpoint the model call went to; null when no call was made.</summary>
+    public string? Endpoint { get; init; }
 }

@@ -25,4 +25,8 @@ public enum GateCallOutcome
     HostFailed,
 }
 
-public sealed record GateCallResult<T>(GateCallOutcome Outcome, T? Value, TimeSpan Waited, TimeSpan CallElapsed);
+public sealed record GateCallResult<T>(GateCallOutcome Outcome, T? Value, TimeSpan Waited, TimeSpan CallElapsed)
+{
+    /// <summary>The endpoint that was called (a pool's member that granted, or its overflow); null when none was.</summary>
+    public string? Endpoint { get; init; }
+}

@@ -14,23 +14,49 @@ public static class GateCalls
     /// the lease is granted, so waiting never trips it. The call is abandoned if the lease is lost.
     /// G10: an endpoint configured as ungated runs at once, touching no gate.
     /// </summary>
-    public static async Task<GateCallResult<T>> RunAsync<T>(
+    public static Task<GateCallResult<T>> RunAsync<T>(
         this GateClient gates, string endpoint, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(call);
-        if (!gates.Catalog.IsGated(endpoint))
+        return gates.RunAsync([endpoint], priority, waitBudget, callTimeout, null, (_, token) => call(token), cancellationToken);
+    }
+
+    /// <summary>
+    /// G12: runs <paramref name="call"/> on the first endpoint of <paramref name="pool"/> whose gate grants,
+    /// skipping those known to be down (G13); the call is told which endpoint it got. G11: the calls of one
+    /// <paramref name="request"/> are served by its arrival. A pool of one ungated endpoint runs at once (G10).
+    /// </summary>
+    public static async Task<GateCallResult<T>> RunAsync<T>(
+        this GateClient gates,
+        IReadOnlyList<string> pool,
+        GatePriority priority,
+        TimeSpan waitBudget,
+        TimeSpan callTimeout,
+        GateRequest? request,
+        Func<string, CancellationToken, Task<T>> call,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gates);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(call);
+        if (pool is [var single] && !gates.Catalog.IsGated(single))
         {
-            return await TimedCallAsync(gates, call, callTimeout, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return await TimedCallAsync(gates, single, token => call(single, token), callTimeout, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (pool.FirstOrDefault(e => !gates.Catalog.IsGated(e)) is { } ungated)
+        {
+            throw new ArgumentException($"Endpoint '{ungated}' needs no gate (G10); a pool of several endpoints must be all gated.", nameof(pool));
         }
 
         // G13: nobody queues for a host known to be down; waiting would only end in a timeout.
-        if (gates.Health?.IsDown(endpoint) == true)
+        var live = pool.Where(e => gates.Health?.IsDown(e) != true).ToList();
+        if (live.Count == 0)
         {
             return new GateCallResult<T>(GateCallOutcome.EndpointDown, default, TimeSpan.Zero, TimeSpan.Zero);
         }
 
-        var acquisition = await gates.AcquireAsync(endpoint, priority, waitBudget, cancellationToken).ConfigureAwait(false);
+        var acquisition = await gates.AcquireAsync(live, priority, waitBudget, request, cancellationToken).ConfigureAwait(false);
         if (acquisition.Lease is not { } lease)
         {
             var outcome = acquisition.Outcome == GateAcquisitionOutcome.QueueFull ? GateCallOutcome.QueueFull : GateCallOutcome.WaitBudgetExceeded;
@@ -40,26 +66,36 @@ public static class GateCalls
         await using (lease.ConfigureAwait(false))
         {
             // The host may have gone down while this caller waited: give the slot back at once.
-            if (gates.Health?.IsDown(endpoint) == true)
+            if (gates.Health?.IsDown(lease.Gate) == true)
             {
-                return new GateCallResult<T>(GateCallOutcome.EndpointDown, default, acquisition.Waited, TimeSpan.Zero);
+                return new GateCallResult<T>(GateCallOutcome.EndpointDown, default, acquisition.Waited, TimeSpan.Zero) { Endpoint = lease.Gate };
             }
 
-            return await TimedCallAsync(gates, call, callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
+            return await TimedCallAsync(gates, lease.Gate, token => call(lease.Gate, token), callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>G1: a model is asked only through the gate named after its endpoint.</summary>
-    public static Task<GateCallResult<string>> CompleteAsync(
-        this GateClient gates, ILanguageModel model, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, LanguageModelRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// G1: a model is asked only through the gate named after its endpoint, here the first of the pool to
+    /// grant. When none can serve in time (the budget ran out, the queue is full, every host is down), the
+    /// pool's overflow endpoint answers if one is configured (G10: it needs no gate).
+    /// </summary>
+    public static async Task<GateCallResult<string>> CompleteAsync(
+        this GateClient gates, ModelPool models, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, LanguageModelRequest prompt, GateRequest? request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(request);
-        return gates.RunAsync(model.Endpoint, priority, waitBudget, callTimeout, ct => model.CompleteAsync(request, ct), cancellationToken);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(prompt);
+        var result = await gates.RunAsync(models.Endpoints, priority, waitBudget, callTimeout, request, (endpoint, token) => models[endpoint].CompleteAsync(prompt, token), cancellationToken).ConfigureAwait(false);
+        if (models.Overflow is { } overflow && result.Outcome is GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull or GateCallOutcome.EndpointDown)
+        {
+            return await TimedCallAsync(gates, overflow.Endpoint, token => overflow.CompleteAsync(prompt, token), callTimeout, null, result.Waited, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     private static async Task<GateCallResult<T>> TimedCallAsync<T>(
-        GateClient gates, Func<CancellationToken, Task<T>> call, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
+        GateClient gates, string endpoint, Func<CancellationToken, Task<T>> call, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
     {
         var time = gates.Time;
         var leaseLost = lease?.LostToken ?? CancellationToken.None;
@@ -70,20 +106,20 @@ public static class GateCalls
         {
             // WaitAsync: a call that ignores its token is still abandoned on time.
             var value = await call(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
-            return new GateCallResult<T>(GateCallOutcome.Completed, value, waited, time.GetElapsedTime(started));
+            return new GateCallResult<T>(GateCallOutcome.Completed, value, waited, time.GetElapsedTime(started)) { Endpoint = endpoint };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && linked.IsCancellationRequested)
         {
             var outcome = leaseLost.IsCancellationRequested ? GateCallOutcome.LeaseLost : GateCallOutcome.TimedOut;
-            return new GateCallResult<T>(outcome, default, waited, time.GetElapsedTime(started));
+            return new GateCallResult<T>(outcome, default, waited, time.GetElapsedTime(started)) { Endpoint = endpoint };
         }
         catch (ModelStalledException)
         {
-            return new GateCallResult<T>(GateCallOutcome.Stalled, default, waited, time.GetElapsedTime(started));
+            return new GateCallResult<T>(GateCallOutcome.Stalled, default, waited, time.GetElapsedTime(started)) { Endpoint = endpoint };
         }
         catch (Exception ex) when (gates.Health?.IsHostFailure(ex) == true)
         {
-            return new GateCallResult<T>(GateCallOutcome.HostFailed, default, waited, time.GetElapsedTime(started));
+            return new GateCallResult<T>(GateCallOutcome.HostFailed, default, waited, time.GetElapsedTime(started)) { Endpoint = endpoint };
         }
     }
 }

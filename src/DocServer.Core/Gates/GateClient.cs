@@ -16,7 +16,6 @@ public sealed class GateClient
 
     private readonly IEntityStore _store;
     private readonly ILogger _logger;
-    private readonly GateWaitSignals _signals = new();
 
     public GateClient(IEntityStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null, IEndpointHealth? health = null)
     {
@@ -39,29 +38,35 @@ public sealed class GateClient
 
     internal ILogger Logger => _logger;
 
+    /// <summary>The in-process fast path: a grant made by this process wakes a waiter of this process at once.</summary>
+    internal GateWaitSignals Signals { get; } = new();
+
     /// <summary>
     /// Waits for a lease for at most <paramref name="waitBudget"/>. Running out of budget cancels the
     /// ticket and is reported as an outcome, not thrown: the caller has a fallback (E17).
     /// </summary>
-    public async Task<GateAcquisition> AcquireAsync(string gate, GatePriority priority, TimeSpan waitBudget, CancellationToken cancellationToken)
+    public Task<GateAcquisition> AcquireAsync(string gate, GatePriority priority, TimeSpan waitBudget, CancellationToken cancellationToken) =>
+        AcquireAsync([gate], priority, waitBudget, null, cancellationToken);
+
+    /// <summary>
+    /// G12: waits for the first lease of any gate of <paramref name="pool"/> (endpoints serving the same
+    /// model), holding at most one: the tickets on the other gates are withdrawn. G11: the calls of one
+    /// <paramref name="request"/> are served in the order of its arrival, and a place it kept is used first.
+    /// </summary>
+    public Task<GateAcquisition> AcquireAsync(IReadOnlyList<string> pool, GatePriority priority, TimeSpan waitBudget, GateRequest? request, CancellationToken cancellationToken)
     {
-        var id = Guid.NewGuid().ToString("N");
-        var started = Time.GetTimestamp();
-        var signal = _signals.Register(gate, id);
-        try
+        ArgumentNullException.ThrowIfNull(pool);
+        if (pool.Count == 0 || pool.Distinct(StringComparer.Ordinal).Count() != pool.Count)
         {
-            var acquired = await ApplyAsync(gate, (m, s, now) => m.Acquire(s, now, id, Options.Owner, priority), cancellationToken).ConfigureAwait(false);
-            return acquired.Result.Outcome switch
-            {
-                AcquireOutcome.Granted => Granted(gate, acquired.Result.Lease!, started, acquired.QueueLength),
-                AcquireOutcome.QueueFull => new GateAcquisition(GateAcquisitionOutcome.QueueFull, null, Time.GetElapsedTime(started)),
-                _ => await WaitAsync(gate, id, priority, acquired.Result.Position, signal, started, waitBudget, cancellationToken).ConfigureAwait(false),
-            };
+            throw new ArgumentException("A pool names one or more distinct gates.", nameof(pool));
         }
-        finally
+
+        foreach (var gate in pool)
         {
-            _signals.Unregister(gate, id);
+            Catalog.Machine(gate);
         }
+
+        return new PoolAcquisition(this, priority, request).RunAsync(pool, waitBudget, cancellationToken);
     }
 
     /// <summary>G9: reads the row and computes the view; never writes, so status pages cannot slow the gate.</summary>
@@ -139,66 +144,21 @@ public sealed class GateClient
         _ => true,
     };
 
-    private async Task<GateAcquisition> WaitAsync(
-        string gate, string id, GatePriority priority, int position, Task<LeaseGranted> signal, long started, TimeSpan waitBudget, CancellationToken cancellationToken)
-    {
-        GateLog.Enqueued(_logger, gate, priority, position);
-        try
-        {
-            for (var polls = 0; ; polls++)
-            {
-                var remaining = waitBudget - Time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero)
-                {
-                    await ApplyAsync(gate, (m, s, now) => m.Cancel(s, now, id), cancellationToken).ConfigureAwait(false);
-                    GateLog.WaitBudgetExceeded(_logger, gate, priority, Time.GetElapsedTime(started).TotalMilliseconds, position);
-                    return new GateAcquisition(GateAcquisitionOutcome.WaitBudgetExceeded, null, Time.GetElapsedTime(started));
-                }
-
-                var interval = NextPollInterval(position, polls);
-                if (await WakeOrDelayAsync(signal, interval < remaining ? interval : remaining, cancellationToken).ConfigureAwait(false) is { } woken)
-                {
-                    return Granted(gate, woken.Lease, started, woken.QueueLength);
-                }
-
-                var poll = await ApplyAsync(gate, (m, s, now) => m.Poll(s, now, id), cancellationToken).ConfigureAwait(false);
-                switch (poll.Result.Outcome)
-                {
-                    case PollOutcome.Granted:
-                        return Granted(gate, poll.Result.Lease!, started, poll.QueueLength);
-                    case PollOutcome.Waiting:
-                        position = poll.Result.Position;
-                        break;
-                    default:
-                        // Only if our polls failed for a whole waiter TTL (a storage outage, a long pause):
-                        // the ticket was dropped as dead (G7). Queue again rather than fail the caller.
-                        GateLog.TicketVanished(_logger, gate, Time.GetElapsedTime(started).TotalMilliseconds);
-                        var again = await ApplyAsync(gate, (m, s, now) => m.Acquire(s, now, id, Options.Owner, priority), cancellationToken).ConfigureAwait(false);
-                        if (again.Result.Outcome == AcquireOutcome.Granted)
-                        {
-                            return Granted(gate, again.Result.Lease!, started, again.QueueLength);
-                        }
-
-                        position = again.Result.Position;
-                        break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The caller gave up: withdraw the ticket so it is never granted to nobody.
-            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10), Time);
-            await ApplyAsync(gate, (m, s, now) => m.Cancel(s, now, id), cleanup.Token).ConfigureAwait(false);
-            throw;
-        }
-    }
-
     /// <summary>
     /// Short and growing, and the next in line never slower than <see cref="GateClientOptions.FrontPollMax"/>:
-    /// fast handoff for the one who is about to be served, little read load from the rest.
+    /// fast handoff for the one who is about to be served, little read load from the rest. The next in
+    /// line with a hold that is about to end (<paramref name="slotFreeIn"/>, from the gate's typical hold)
+    /// polls at about one storage round trip (<see cref="GateClientOptions.HeadPoll"/>), halving its
+    /// interval as the end nears and backing off again when the holder runs long.
     /// </summary>
-    internal TimeSpan NextPollInterval(int position, int polls)
+    internal TimeSpan NextPollInterval(int position, int polls, TimeSpan? slotFreeIn)
     {
+        if (position == 0 && slotFreeIn is { } freeIn)
+        {
+            var interval = freeIn > TimeSpan.Zero ? freeIn / 2 : Options.HeadPoll + (-freeIn / 20);
+            return interval < Options.HeadPoll ? Options.HeadPoll : interval > Options.FrontPollMax ? Options.FrontPollMax : interval;
+        }
+
         var grown = Options.FirstPoll * Math.Pow(1.5, Math.Min(polls, 30));
         var cap = position == 0 ? Options.FrontPollMax : Options.FrontPollMax * (1 + position);
         if (cap > Options.PollMax)
@@ -209,20 +169,7 @@ public sealed class GateClient
         return grown < cap ? grown : cap;
     }
 
-    private async Task<LeaseGranted?> WakeOrDelayAsync(Task<LeaseGranted> signal, TimeSpan delay, CancellationToken cancellationToken)
-    {
-        if (!signal.IsCompleted)
-        {
-            using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(signal, Task.Delay(delay, Time, stopDelay.Token)).ConfigureAwait(false);
-            await stopDelay.CancelAsync().ConfigureAwait(false);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return signal.IsCompletedSuccessfully ? signal.Result : null;
-    }
-
-    private GateAcquisition Granted(string gate, GateHolder holder, long started, int queueLength)
+    internal GateAcquisition Granted(string gate, GateHolder holder, long started, int queueLength, GateRequest? request)
     {
         var waited = Time.GetElapsedTime(started);
         GateLog.Dispatched(_logger, gate, holder.Priority, waited.TotalMilliseconds, queueLength, holder.FencingToken);
@@ -231,7 +178,7 @@ public sealed class GateClient
             GateLog.Starving(_logger, gate, holder.Priority, waited.TotalMilliseconds, queueLength);
         }
 
-        var lease = new GateLease(this, gate, holder, waited);
+        var lease = new GateLease(this, gate, holder, waited, request);
         lease.StartRenewing();
         return new GateAcquisition(GateAcquisitionOutcome.Granted, lease, waited);
     }
@@ -243,7 +190,7 @@ public sealed class GateClient
             switch (effect)
             {
                 case LeaseGranted granted:
-                    _signals.Granted(gate, granted);
+                    Signals.Granted(gate, granted);
                     break;
                 case LeaseExpired expired:
                     GateLog.LeaseExpired(_logger, gate, expired.Lease.Owner, expired.Lease.FencingToken);

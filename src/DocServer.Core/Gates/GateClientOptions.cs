@@ -15,6 +15,12 @@ public sealed record GateClientOptions
     /// </summary>
     public TimeSpan FrontPollMax { get; init; } = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>
+    /// The next in line polls this often once the holder is near the end of a typical hold: about one
+    /// storage round trip, so the handoff costs the host little more than the release's own write.
+    /// </summary>
+    public TimeSpan HeadPoll { get; init; } = TimeSpan.FromMilliseconds(4);
+
     /// <summary>Waiters further back poll slower, up to this, to keep read load on the row low.</summary>
     public TimeSpan PollMax { get; init; } = TimeSpan.FromSeconds(1);
 }

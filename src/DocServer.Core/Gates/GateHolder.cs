@@ -3,6 +3,8 @@ namespace DocServer.Core.Gates;
 /// <summary>
 /// A granted lease as the gate records it. The id is the caller's request id, so a ticket and the
 /// lease it becomes share one name, and a retried Acquire finds what the first attempt created.
+/// <see cref="Origin"/> is the arrival of the request it serves (G11); a place kept for the request's
+/// next call inherits it.
 /// </summary>
 public sealed record GateHolder(
     string Id,
@@ -11,7 +13,8 @@ public sealed record GateHolder(
     long FencingToken,
     DateTimeOffset EnqueuedAt,
     DateTimeOffset GrantedAt,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset Origin)
 {
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 }

@@ -3,7 +3,8 @@ namespace DocServer.Core.Gates;
 /// <summary>
 /// A granted slot at a gate. It renews itself every third of the lease TTL while held, fires
 /// <see cref="LostToken"/> if a renewal finds the lease gone (the holder must stop its call: another
-/// may hold the slot now), and releases on dispose, which hands the slot to the next waiter.
+/// may hold the slot now), and releases on dispose, which hands the slot to the next waiter (or, G11,
+/// keeps the request's place when it announced another call).
 /// </summary>
 public sealed class GateLease : IAsyncDisposable
 {
@@ -12,12 +13,14 @@ public sealed class GateLease : IAsyncDisposable
     private readonly GateClient _client;
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly GateRequest? _request;
     private GateHolder _holder;
     private Task _renewing = Task.CompletedTask;
     private int _disposed;
 
-    internal GateLease(GateClient client, string gate, GateHolder holder, TimeSpan waited)
+    internal GateLease(GateClient client, string gate, GateHolder holder, TimeSpan waited, GateRequest? request = null)
     {
+        _request = request;
         _client = client;
         Gate = gate;
         _holder = holder;
@@ -129,9 +132,15 @@ public sealed class GateLease : IAsyncDisposable
         try
         {
             var holder = _holder;
-            var released = await _client.ApplyAsync(Gate, (m, s, now) => m.Release(s, now, holder.Id, holder.FencingToken), timeout.Token).ConfigureAwait(false);
+            var keepPlaceFor = _request?.PlaceToKeep();
+            var released = await _client.ApplyAsync(Gate, (m, s, now) => m.Release(s, now, holder.Id, holder.FencingToken, keepPlaceFor), timeout.Token).ConfigureAwait(false);
             if (released.Result.Outcome == ReleaseOutcome.Released)
             {
+                if (keepPlaceFor is not null)
+                {
+                    _request!.PlaceKept(_client, Gate);
+                }
+
                 var heldMs = (_client.Time.GetUtcNow() - GrantedAt).TotalMilliseconds;
                 GateLog.Released(_client.Logger, Gate, heldMs, Priority, FencingToken);
             }

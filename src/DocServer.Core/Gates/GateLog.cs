@@ -37,4 +37,10 @@ internal static partial class GateLog
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Debug, Message = "gate {Gate} enqueue priority={Priority} position={Position}")]
     public static partial void Enqueued(ILogger logger, string gate, GatePriority priority, int position);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "gate {Gate} withdrawing a sibling ticket failed; it is dropped after the waiter TTL, or its lease expires")]
+    public static partial void WithdrawFailed(ILogger logger, Exception exception, string gate);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Debug, Message = "gate {Gate} granted from a pool of {PoolSize}; sibling tickets withdrawn={Withdrawn}")]
+    public static partial void PoolGranted(ILogger logger, string gate, int poolSize, int withdrawn);
 }

@@ -15,8 +15,10 @@ public sealed class GateMachine(GatePolicy policy)
     /// <summary>
     /// Grants at once when a slot is free (the queue is then empty, see Normalize), else queues.
     /// Idempotent per request id: a retry after an ambiguous write finds what the first attempt made.
+    /// <paramref name="origin"/> is when the request this call serves arrived (G11); none means now. A
+    /// claimed origin in the future is taken as now, so no clock can put a call ahead of the present.
     /// </summary>
-    public GateTransition<AcquireResult> Acquire(GateState state, DateTimeOffset now, string requestId, string owner, GatePriority priority)
+    public GateTransition<AcquireResult> Acquire(GateState state, DateTimeOffset now, string requestId, string owner, GatePriority priority, DateTimeOffset? origin = null)
     {
         ValidateId(requestId);
         ValidateOwner(owner);
@@ -38,7 +40,7 @@ public sealed class GateMachine(GatePolicy policy)
 
         if (work.HasFreeSlot)
         {
-            var lease = work.Grant(requestId, owner, priority, now);
+            var lease = work.Grant(requestId, owner, priority, now, Earliest(origin, now));
             return work.Finish(new AcquireResult(AcquireOutcome.Granted, lease, null, 0));
         }
 
@@ -47,7 +49,7 @@ public sealed class GateMachine(GatePolicy policy)
             return work.Finish(new AcquireResult(AcquireOutcome.QueueFull, null, null, work.Waiters.Count));
         }
 
-        var ticket = work.Enqueue(requestId, owner, priority);
+        var ticket = work.Enqueue(requestId, owner, priority, Earliest(origin, now));
         return work.Finish(new AcquireResult(AcquireOutcome.Queued, null, ticket, work.PositionOf(ticket).Position));
     }
 
@@ -76,7 +78,7 @@ public sealed class GateMachine(GatePolicy policy)
         }
 
         var (position, byPriority) = work.PositionOf(waiter);
-        return work.Finish(new PollResult(PollOutcome.Waiting, null, position, byPriority));
+        return work.Finish(new PollResult(PollOutcome.Waiting, null, position, byPriority, work.SlotFreeIn()));
     }
 
     /// <summary>Extends a live lease. A lease past its expiry is gone for good, even if nobody took the slot yet.</summary>
@@ -94,16 +96,31 @@ public sealed class GateMachine(GatePolicy policy)
         return work.Finish(new RenewResult(expiredJustNow ? RenewOutcome.Expired : RenewOutcome.NotHolder, null));
     }
 
-    /// <summary>Frees the slot and hands it to the next live waiter in the same write. A stale lease frees nothing.</summary>
-    public GateTransition<ReleaseResult> Release(GateState state, DateTimeOffset now, string leaseId, long fencingToken)
+    /// <summary>
+    /// Frees the slot and hands it to the next live waiter in the same write. A stale lease frees nothing.
+    /// G11: with <paramref name="keepPlaceFor"/>, the request has another call to make: a ticket of that id
+    /// joins the queue in the same write with the lease's origin and priority, so the dispatch order decides,
+    /// with no gap in which a later request's call could slip in while this one prepares its next prompt.
+    /// </summary>
+    public GateTransition<ReleaseResult> Release(GateState state, DateTimeOffset now, string leaseId, long fencingToken, string? keepPlaceFor = null)
     {
+        if (keepPlaceFor is not null)
+        {
+            ValidateId(keepPlaceFor);
+        }
+
         var work = Begin(state, now);
         if (work.FindHolder(leaseId) is not { } lease || lease.FencingToken != fencingToken)
         {
             return work.Finish(new ReleaseResult(ReleaseOutcome.Stale));
         }
 
-        work.RemoveHolder(lease);
+        work.RemoveHolder(lease, used: true);
+        if (keepPlaceFor is not null && work.FindHolder(keepPlaceFor) is null && work.FindWaiter(keepPlaceFor) is null)
+        {
+            work.Enqueue(keepPlaceFor, lease.Owner, lease.Priority, lease.Origin);
+        }
+
         work.GrantWhileFree();
         return work.Finish(new ReleaseResult(ReleaseOutcome.Released));
     }
@@ -123,7 +140,7 @@ public sealed class GateMachine(GatePolicy policy)
 
         if (work.FindHolder(ticketId) is { } lease)
         {
-            work.RemoveHolder(lease);
+            work.RemoveHolder(lease, used: false);
             work.GrantWhileFree();
             return work.Finish(new CancelResult(CancelOutcome.ReleasedGrantedLease));
         }
@@ -139,7 +156,6 @@ public sealed class GateMachine(GatePolicy policy)
         return work.Finish(new SweepResult(expired, dropped, granted));
     }
 
-    /// <summary>G9: the gate as it stands at <paramref name="now"/>, computed without writing anything.</summary>
     /// <summary>G13: records the host's health as an instance last saw it (null: up). True when the mark changed.</summary>
     public GateTransition<bool> ReportHealth(GateState state, DateTimeOffset now, GateHealthMark? health)
     {
@@ -153,6 +169,7 @@ public sealed class GateMachine(GatePolicy policy)
         return work.Finish(changed);
     }
 
+    /// <summary>G9: the gate as it stands at <paramref name="now"/>, computed without writing anything.</summary>
     public GateStatus Status(string gate, GateState state, DateTimeOffset now)
     {
         var work = Begin(state, now);
@@ -179,6 +196,8 @@ public sealed class GateMachine(GatePolicy policy)
         work.Normalize();
         return work;
     }
+
+    private static DateTimeOffset Earliest(DateTimeOffset? origin, DateTimeOffset now) => origin is { } o && o < now ? o : now;
 
     private static void ValidateId(string id)
     {

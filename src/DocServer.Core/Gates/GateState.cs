@@ -20,4 +20,7 @@ public sealed record GateState(
 
     /// <summary>G13: the host's last known health; null when it is up (or never reported).</summary>
     public GateHealthMark? Health { get; init; }
+
+    /// <summary>A moving average of how long leases were held, so a waiter next in line can poll fast only near the end of a hold.</summary>
+    public TimeSpan? MeanHold { get; init; }
 }

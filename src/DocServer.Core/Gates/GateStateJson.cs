@@ -7,7 +7,9 @@ namespace DocServer.Core.Gates;
 /// <summary>
 /// The persisted form of <see cref="GateState"/>: compact (short names, times as Unix milliseconds)
 /// so a full queue fits the 32K-character limit of one Table string property, and versioned so an
-/// older build refuses a newer row instead of silently dropping what it does not understand.
+/// older build refuses a newer row instead of silently dropping what it does not understand. The
+/// optional fields (health, typical hold, origins) are advisory: a build that skips them only loses
+/// the ordering hint or the mark, so they did not need a new schema version.
 /// </summary>
 public static class GateStateJson
 {
@@ -18,12 +20,13 @@ public static class GateStateJson
     {
         var document = new GateDocument(
             GateState.CurrentSchemaVersion,
-            [.. state.Holders.Select(h => new HolderDocument(h.Id, h.Owner, (int)h.Priority, h.FencingToken, Ms(h.EnqueuedAt), Ms(h.GrantedAt), Ms(h.ExpiresAt)))],
-            [.. state.Waiters.Select(w => new WaiterDocument(w.Id, w.Owner, (int)w.Priority, w.Sequence, Ms(w.EnqueuedAt), Ms(w.LastSeen)))],
+            [.. state.Holders.Select(h => new HolderDocument(h.Id, h.Owner, (int)h.Priority, h.FencingToken, Ms(h.EnqueuedAt), Ms(h.GrantedAt), Ms(h.ExpiresAt), OriginMs(h.Origin, h.EnqueuedAt)))],
+            [.. state.Waiters.Select(w => new WaiterDocument(w.Id, w.Owner, (int)w.Priority, w.Sequence, Ms(w.EnqueuedAt), Ms(w.LastSeen), OriginMs(w.Origin, w.EnqueuedAt)))],
             state.NextSequence,
             state.NextFencingToken,
             new CountersDocument(state.Counters.Grants, state.Counters.Releases, state.Counters.Expiries, state.Counters.DroppedWaiters, state.Counters.Cancellations),
-            state.Health is { } health ? new HealthDocument(Ms(health.DownSince), health.LastError, health.ReportedBy) : null);
+            state.Health is { } health ? new HealthDocument(Ms(health.DownSince), health.LastError, health.ReportedBy) : null,
+            state.MeanHold is { } hold ? (long)hold.TotalMilliseconds : null);
         var json = JsonSerializer.Serialize(document, GateJsonContext.Default.GateDocument);
         return json.Length <= MaxLength
             ? json
@@ -61,13 +64,14 @@ public static class GateStateJson
         }
 
         var state = new GateState(
-            [.. document.Holders.Select(h => new GateHolder(h.Id, h.Owner, Priority(h.Priority, gate), h.Token, At(h.Enqueued), At(h.Granted), At(h.Expires)))],
-            [.. document.Waiters.Select(w => new GateWaiter(w.Id, w.Owner, Priority(w.Priority, gate), w.Seq, At(w.Enqueued), At(w.Seen)))],
+            [.. document.Holders.Select(h => new GateHolder(h.Id, h.Owner, Priority(h.Priority, gate), h.Token, At(h.Enqueued), At(h.Granted), At(h.Expires), At(h.Origin ?? h.Enqueued)))],
+            [.. document.Waiters.Select(w => new GateWaiter(w.Id, w.Owner, Priority(w.Priority, gate), w.Seq, At(w.Enqueued), At(w.Seen), At(w.Origin ?? w.Enqueued)))],
             document.NextSeq,
             document.NextToken,
             new GateCounters(document.Counters.Grants, document.Counters.Releases, document.Counters.Expiries, document.Counters.Dropped, document.Counters.Cancels))
         {
             Health = document.Health is { } health ? new GateHealthMark(At(health.DownSince), health.LastError ?? string.Empty, health.ReportedBy ?? string.Empty) : null,
+            MeanHold = document.HoldMs is { } ms and >= 0 ? TimeSpan.FromMilliseconds(ms) : null,
         };
         Check(state, gate);
         return state;
@@ -94,6 +98,9 @@ public static class GateStateJson
 
     private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 
+    /// <summary>Written only when it differs from the enqueue time, which is what a row without it means.</summary>
+    private static long? OriginMs(DateTimeOffset origin, DateTimeOffset enqueuedAt) => Ms(origin) == Ms(enqueuedAt) ? null : Ms(origin);
+
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     internal sealed record GateDocument(
@@ -103,7 +110,8 @@ public static class GateStateJson
         [property: JsonPropertyName("nextSeq")] long NextSeq,
         [property: JsonPropertyName("nextToken")] long NextToken,
         [property: JsonPropertyName("counters")] CountersDocument? Counters,
-        [property: JsonPropertyName("health"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HealthDocument? Health = null);
+        [property: JsonPropertyName("health"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HealthDocument? Health = null,
+        [property: JsonPropertyName("hold"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? HoldMs = null);
 
     /// <summary>Optional (G13): older rows have none, and a build that does not know it only loses the advisory mark.</summary>
     internal sealed record HealthDocument(
@@ -118,7 +126,8 @@ public static class GateStateJson
         [property: JsonPropertyName("token")] long Token,
         [property: JsonPropertyName("enq")] long Enqueued,
         [property: JsonPropertyName("granted")] long Granted,
-        [property: JsonPropertyName("expires")] long Expires);
+        [property: JsonPropertyName("expires")] long Expires,
+        [property: JsonPropertyName("origin"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Origin = null);
 
     internal sealed record WaiterDocument(
         [property: JsonPropertyName("id")] string Id,
@@ -126,7 +135,8 @@ public static class GateStateJson
         [property: JsonPropertyName("p")] int Priority,
         [property: JsonPropertyName("seq")] long Seq,
         [property: JsonPropertyName("enq")] long Enqueued,
-        [property: JsonPropertyName("seen")] long Seen);
+        [property: JsonPropertyName("seen")] long Seen,
+        [property: JsonPropertyName("origin"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Origin = null);
 
     internal sealed record CountersDocument(
         [property: JsonPropertyName("grants")] long Grants,

@@ -25,9 +25,13 @@ internal sealed class GateWork
         _nextFencingToken = state.NextFencingToken;
         Counters = state.Counters;
         Health = state.Health;
+        MeanHold = state.MeanHold;
     }
 
     public GateHealthMark? Health { get; set; }
+
+    /// <summary>How long leases are typically held (a moving average of released leases); null until the first release.</summary>
+    public TimeSpan? MeanHold { get; private set; }
 
     public DateTimeOffset Now { get; }
 
@@ -42,7 +46,7 @@ internal sealed class GateWork
     public ImmutableArray<GateEffect> Effects => _effects.ToImmutable();
 
     public GateState ToState() =>
-        new([.. _holders], [.. _waiters], _nextSequence, _nextFencingToken, Counters) { Health = Health };
+        new([.. _holders], [.. _waiters], _nextSequence, _nextFencingToken, Counters) { Health = Health, MeanHold = MeanHold };
 
     public GateTransition<T> Finish<T>(T result) => new(ToState(), result, Effects);
 
@@ -79,7 +83,7 @@ internal sealed class GateWork
         return (expired, dropped, GrantWhileFree());
     }
 
-    /// <summary>Fills free slots from the queue in dispatch order (G4, G5, G8 aging).</summary>
+    /// <summary>Fills free slots from the queue in dispatch order (G4, G5, G8 aging, G11).</summary>
     public int GrantWhileFree()
     {
         var granted = 0;
@@ -87,16 +91,16 @@ internal sealed class GateWork
         {
             var next = _waiters.MinBy(w => DispatchKey(w))!;
             _waiters.Remove(next);
-            Grant(next.Id, next.Owner, next.Priority, next.EnqueuedAt);
+            Grant(next.Id, next.Owner, next.Priority, next.EnqueuedAt, next.Origin);
             granted++;
         }
 
         return granted;
     }
 
-    public GateHolder Grant(string id, string owner, GatePriority priority, DateTimeOffset enqueuedAt)
+    public GateHolder Grant(string id, string owner, GatePriority priority, DateTimeOffset enqueuedAt, DateTimeOffset origin)
     {
-        var lease = new GateHolder(id, owner, priority, _nextFencingToken++, enqueuedAt, Now, Now + _policy.LeaseTtl);
+        var lease = new GateHolder(id, owner, priority, _nextFencingToken++, enqueuedAt, Now, Now + _policy.LeaseTtl, origin);
         _holders.Add(lease);
         Counters = Counters with { Grants = Counters.Grants + 1 };
         var waited = Now - enqueuedAt;
@@ -105,9 +109,9 @@ internal sealed class GateWork
         return lease;
     }
 
-    public GateWaiter Enqueue(string id, string owner, GatePriority priority)
+    public GateWaiter Enqueue(string id, string owner, GatePriority priority, DateTimeOffset origin)
     {
-        var waiter = new GateWaiter(id, owner, priority, _nextSequence++, Now, Now);
+        var waiter = new GateWaiter(id, owner, priority, _nextSequence++, Now, Now, origin);
         _waiters.Add(waiter);
         return waiter;
     }
@@ -120,11 +124,36 @@ internal sealed class GateWork
 
     public void ReplaceWaiter(GateWaiter old, GateWaiter updated) => _waiters[_waiters.IndexOf(old)] = updated;
 
-    public void RemoveHolder(GateHolder holder)
+    /// <summary>
+    /// Frees a holder's slot. A lease that did its work (<paramref name="used"/>) updates the typical hold,
+    /// from which waiters judge when the slot is about to free; one given back unused would skew it to zero.
+    /// </summary>
+    public void RemoveHolder(GateHolder holder, bool used)
     {
         _holders.Remove(holder);
         Counters = Counters with { Releases = Counters.Releases + 1 };
-        _effects.Add(new LeaseReleased(holder, Now - holder.GrantedAt));
+        var held = Now - holder.GrantedAt;
+        if (used)
+        {
+            MeanHold = MeanHold is { } mean ? (mean * 0.8) + (held * 0.2) : held;
+        }
+
+        _effects.Add(new LeaseReleased(holder, held));
+    }
+
+    /// <summary>
+    /// How soon a slot is expected to free, judged from the typical hold: zero when a holder is already past
+    /// it, null when nothing is held or no hold has been seen yet.
+    /// </summary>
+    public TimeSpan? SlotFreeIn()
+    {
+        if (MeanHold is not { } mean || _holders.Count == 0)
+        {
+            return null;
+        }
+
+        var soonest = _holders.Min(h => mean - (Now - h.GrantedAt));
+        return soonest > TimeSpan.Zero ? soonest : TimeSpan.Zero;
     }
 
     public void RemoveWaiter(GateWaiter waiter)
@@ -155,7 +184,12 @@ internal sealed class GateWork
         return (position, byPriority);
     }
 
-    /// <summary>G4 then G5: foreground before background, then first come, first served.</summary>
-    private (int Rank, long Sequence) DispatchKey(GateWaiter w) =>
-        (w.EffectivePriorityAt(Now, _policy) == GatePriority.Foreground ? 0 : 1, w.Sequence);
+    /// <summary>
+    /// G4, then G11 within foreground (the request that arrived first, then the call queued first), then G5:
+    /// background waiters keep plain first come, first served.
+    /// </summary>
+    private (int Rank, DateTimeOffset Origin, long Sequence) DispatchKey(GateWaiter w) =>
+        w.EffectivePriorityAt(Now, _policy) == GatePriority.Foreground
+            ? (0, w.Origin, w.Sequence)
+            : (1, DateTimeOffset.MinValue, w.Sequence);
 }

@@ -13,4 +13,5 @@ public enum PollOutcome
 /// <param name="Lease">The lease when granted.</param>
 /// <param name="Position">How many waiters will be dispatched first (0 = next).</param>
 /// <param name="AheadByPriority">Of those, how many are ahead only because of their priority (G4).</param>
-public sealed record PollResult(PollOutcome Outcome, GateHolder? Lease, int Position, int AheadByPriority);
+/// <param name="SlotFreeIn">When a slot is expected to free, from the typical hold; null when unknown.</param>
+public sealed record PollResult(PollOutcome Outcome, GateHolder? Lease, int Position, int AheadByPriority, TimeSpan? SlotFreeIn = null);

@@ -37,7 +37,7 @@ internal static class AskApi
             return TypedResults.Accepted(url, new AskAccepted(id, "running", url));
         }
 
-        return TypedResults.Ok(await asks.AskAsync(question, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await asks.AskAsync(question, null, cancellationToken).ConfigureAwait(false));
     }
 
     internal static async Task<Results<Ok<AskResponse>, Accepted<AskAccepted>, ProblemHttpResult>> GetAskAsync(string id, AskJobs jobs, HttpResponse response, CancellationToken cancellationToken)

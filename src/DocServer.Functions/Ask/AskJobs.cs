@@ -18,7 +18,7 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, IOption
     {
         var id = Guid.NewGuid().ToString("N");
         await storage.Asks.StartAsync(id, time.GetUtcNow() + options.Value.AsyncResultTtl, cancellationToken).ConfigureAwait(false);
-        await storage.AskQueue.SendAsync(JsonSerializer.Serialize(new QueuedAsk(id, question), json.Value.SerializerOptions), cancellationToken).ConfigureAwait(false);
+        await storage.AskQueue.SendAsync(JsonSerializer.Serialize(new QueuedAsk(id, question, time.GetUtcNow()), json.Value.SerializerOptions), cancellationToken).ConfigureAwait(false);
         return id;
     }
 
@@ -66,7 +66,7 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, IOption
         AskResponse result;
         try
         {
-            result = await asks.AskAsync(queued.Question, cancellationToken).ConfigureAwait(false);
+            result = await asks.AskAsync(queued.Question, queued.AcceptedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -81,5 +81,6 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, IOption
 
     public Task<int> DeleteExpiredAsync(CancellationToken cancellationToken) => storage.Asks.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
 
-    private sealed record QueuedAsk(string Id, string Question);
+    /// <summary>An accepted ask; <paramref name="AcceptedAt"/> is its arrival, by which its calls are served (G11).</summary>
+    private sealed record QueuedAsk(string Id, string Question, DateTimeOffset? AcceptedAt = null);
 }

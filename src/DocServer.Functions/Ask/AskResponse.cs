@@ -11,9 +11,13 @@ internal sealed record AskResponse(
     IReadOnlyList<int> Citations,
     IReadOnlyList<EvidenceItem> Evidence,
     AskSkipReasons SkipReasons,
+    AskEndpoints Endpoints,
     AskTimings Timings);
 
 internal sealed record AskSkipReasons(string? Evidence, string? Synthesis);
+
+/// <summary>G12: which endpoint answered each call (a pool member, or the cloud overflow); null where no model was called.</summary>
+internal sealed record AskEndpoints(string? Evidence, string? Synthesis);
 
 /// <summary>Milliseconds: retrieval; evidence and synthesis, each with its gate wait and its model call; the whole ask.</summary>
 internal sealed record AskTimings(

@@ -1,8 +1,8 @@
 using DocServer.Core.Answers;
 using DocServer.Core.Evidence;
+using DocServer.Core.Gates;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Documents;
-using DocServer.Storage.Documents;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Ask;
@@ -10,14 +10,21 @@ namespace DocServer.Functions.Ask;
 /// <summary>The ask pipeline: retrieve, extract evidence (FOREGROUND), synthesise (FOREGROUND).</summary>
 internal sealed class AskService(DocumentIndex index, EvidenceExtractor extractor, AnswerSynthesizer synthesizer, IOptions<DocServerOptions> options, TimeProvider time)
 {
-    public async Task<AskResponse> AskAsync(string question, CancellationToken cancellationToken)
+    /// <summary>Answers <paramref name="question"/>; <paramref name="arrivedAt"/> is when the ask arrived (now unless it was queued).</summary>
+    public async Task<AskResponse> AskAsync(string question, DateTimeOffset? arrivedAt, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+
+        // G11: both calls are served by the ask's arrival, and the evidence call's lease keeps the ask's place
+        // for its synthesis. PerCall (a benchmark's baseline) lets every call queue on its own.
+        await using var request = options.Value.AskOrder == AskOrder.PerAsk ? new GateRequest(arrivedAt ?? time.GetUtcNow()) : null;
         var results = await index.SearchAsync(question, options.Value.RetrievalTopK, cancellationToken).ConfigureAwait(false);
         var retrieved = time.GetTimestamp();
-        var evidence = await extractor.ExtractAsync(question, results, cancellationToken).ConfigureAwait(false);
+        request?.KeepPlaceAfterCall = true;
+        var evidence = await extractor.ExtractAsync(question, results, request, cancellationToken).ConfigureAwait(false);
         var extracted = time.GetTimestamp();
-        var answer = await synthesizer.SynthesizeAsync(question, evidence.Items, cancellationToken).ConfigureAwait(false);
+        request?.KeepPlaceAfterCall = false;
+        var answer = await synthesizer.SynthesizeAsync(question, evidence.Items, request, cancellationToken).ConfigureAwait(false);
         var done = time.GetTimestamp();
         return new AskResponse(
             question,
@@ -27,6 +34,7 @@ internal sealed class AskService(DocumentIndex index, EvidenceExtractor extracto
             answer.Citations,
             evidence.Items,
             new AskSkipReasons(evidence.SkipReason, answer.Reason),
+            new AskEndpoints(evidence.Stats.Endpoint, answer.Endpoint),
             new AskTimings(
                 Ms(started, retrieved),
                 Ms(retrieved, extracted),

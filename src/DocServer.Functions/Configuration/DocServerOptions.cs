@@ -10,11 +10,34 @@ internal sealed class DocServerOptions
 
     public Dictionary<string, EndpointOptions> Endpoints { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The endpoint that serves asks (evidence and synthesis, FOREGROUND).</summary>
-    public string AskEndpoint { get; set; } = "macmini";
+    /// <summary>
+    /// G12: the endpoints that serve asks (evidence and synthesis, FOREGROUND), comma-separated: hosts serving
+    /// the same model, in order of preference. A call takes the first of them to grant.
+    /// </summary>
+    public string AskEndpoints { get; set; } = "macmini";
 
-    /// <summary>The endpoint that serves digests and extraction (BACKGROUND).</summary>
-    public string BackgroundEndpoint { get; set; } = "macmini";
+    /// <summary>The endpoints that serve digests and extraction (BACKGROUND), comma-separated, as for asks.</summary>
+    public string BackgroundEndpoints { get; set; } = "macmini";
+
+    /// <summary>
+    /// An ungated endpoint (G10, a cloud model) that answers an ask's call when no ask endpoint can within
+    /// <see cref="AskWaitBudget"/> or all are down. Empty (the default): never, since the documents are private.
+    /// </summary>
+    public string? AskOverflowEndpoint
+    {
+        get;
+        set => field = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    /// <summary>
+    /// G11: PerAsk (the default) serves an ask's calls in the order the asks arrived, its synthesis keeping the
+    /// place its evidence had; PerCall serves every call by its own arrival (for comparison in the benchmark).
+    /// </summary>
+    public AskOrder AskOrder { get; set; } = AskOrder.PerAsk;
+
+    public IReadOnlyList<string> AskPool => Split(AskEndpoints);
+
+    public IReadOnlyList<string> BackgroundPool => Split(BackgroundEndpoints);
 
     // Model calls stream their reply, so each kind has three deadlines: its first token (the host is
     // alive and has read the prompt), the longest pause between chunks (still producing), and a cap on the
@@ -114,4 +137,7 @@ internal sealed class DocServerOptions
 
     /// <summary>Runs the timers and queue listener in-process; off under the Functions host, which triggers them.</summary>
     public bool? Standalone { get; set; }
+
+    private static string[] Split(string endpoints) =>
+        (endpoints ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -44,11 +44,20 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             }
         }
 
-        foreach (var (setting, endpoint) in new[] { ("AskEndpoint", options.AskEndpoint), ("BackgroundEndpoint", options.BackgroundEndpoint) })
+        foreach (var (setting, pool) in new[] { ("AskEndpoints", options.AskPool), ("BackgroundEndpoints", options.BackgroundPool) })
         {
-            if (!options.Endpoints.ContainsKey(endpoint))
+            Pool(errors, options, setting, pool);
+        }
+
+        if (options.AskOverflowEndpoint is { } overflow)
+        {
+            if (!options.Endpoints.TryGetValue(overflow, out var settings))
             {
-                errors.Add($"{P}{setting} '{endpoint}' is not one of the configured endpoints ({string.Join(", ", options.Endpoints.Keys)}).");
+                errors.Add($"{P}AskOverflowEndpoint '{overflow}' is not one of the configured endpoints ({string.Join(", ", options.Endpoints.Keys)}); leave it empty to never overflow.");
+            }
+            else if (settings.Gated || options.AskPool.Contains(overflow))
+            {
+                errors.Add($"{P}AskOverflowEndpoint '{overflow}' must be an ungated endpoint (Endpoints:{overflow}:Gated false, G10) that is not one of AskEndpoints.");
             }
         }
 
@@ -120,6 +129,32 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>G12: a pool names configured endpoints, each once; several only if all are gated (MLX hosts).</summary>
+    private static void Pool(List<string> errors, DocServerOptions options, string setting, IReadOnlyList<string> pool)
+    {
+        var at = $"DocServer:{setting}";
+        if (pool.Count == 0)
+        {
+            errors.Add($"{at} must name at least one endpoint, e.g. 'macmini' or 'macmini,macstudio'.");
+            return;
+        }
+
+        foreach (var endpoint in pool.Where(e => !options.Endpoints.ContainsKey(e)))
+        {
+            errors.Add($"{at} '{endpoint}' is not one of the configured endpoints ({string.Join(", ", options.Endpoints.Keys)}).");
+        }
+
+        if (pool.Distinct(StringComparer.Ordinal).Count() != pool.Count)
+        {
+            errors.Add($"{at} names an endpoint twice ('{string.Join(",", pool)}').");
+        }
+
+        if (pool.Count > 1 && pool.FirstOrDefault(e => options.Endpoints.TryGetValue(e, out var o) && !o.Gated) is { } ungated)
+        {
+            errors.Add($"{at}: '{ungated}' is ungated (G10); a pool of several endpoints is MLX hosts behind gates. Use AskOverflowEndpoint for a cloud model.");
+        }
     }
 
     private static void Positive(List<string> errors, string setting, TimeSpan value)

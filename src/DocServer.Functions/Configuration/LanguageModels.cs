@@ -17,6 +17,10 @@ internal sealed class LanguageModels(DocServerOptions options, EndpointHealth he
 
     public ILanguageModel this[string endpoint] => _models[endpoint];
 
+    /// <summary>G12: the models of a configured pool, with its overflow endpoint if any.</summary>
+    public ModelPool Pool(IReadOnlyList<string> endpoints, string? overflow = null) =>
+        new([.. endpoints.Select(e => _models[e])], overflow is null ? null : _models[overflow]);
+
     /// <summary>The OpenAI-compatible base URL of every endpoint (ending in '/'), for the health probe.</summary>
     public IReadOnlyDictionary<string, Uri> Urls { get; } = options.Endpoints.ToDictionary(e => e.Key, e => BaseUrl(e.Value), StringComparer.Ordinal);
 

@@ -52,7 +52,7 @@ internal static class EvidenceApi
         }
 
         var input = results.Select(r => new SearchResult(r.DocId!, r.ChunkId, r.Title, r.SectionTitle, r.Text!, r.Score, r.RerankScore)).ToList();
-        return TypedResults.Ok(await extractor.ExtractAsync(query, input, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await extractor.ExtractAsync(query, input, null, cancellationToken).ConfigureAwait(false));
     }
 }
 

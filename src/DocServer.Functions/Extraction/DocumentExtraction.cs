@@ -71,12 +71,13 @@ internal sealed class DocumentExtraction(
             [Prompts.TitlePlaceholder] = document.Title,
             [Prompts.DigestDocumentPlaceholder] = text.Length > MaxDocumentChars ? text[..MaxDocumentChars] : text,
         });
-        var model = models[options.Value.BackgroundEndpoint];
+        var pool = models.Pool(options.Value.BackgroundPool);
         var request = new LanguageModelRequest(prompt, 600) { FirstTokenTimeout = options.Value.SummaryFirstTokenTimeout, IdleTimeout = options.Value.SummaryIdleTimeout };
-        var call = await gates.CompleteAsync(model, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.SummaryTimeout, request, cancellationToken).ConfigureAwait(false);
-        if (call.Outcome is GateCallOutcome.EndpointDown or GateCallOutcome.HostFailed || (call.Outcome == GateCallOutcome.Stalled && gates.Health?.IsDown(model.Endpoint) != false))
+        var call = await gates.CompleteAsync(pool, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.SummaryTimeout, request, null, cancellationToken).ConfigureAwait(false);
+        var endpoint = call.Endpoint ?? string.Join(",", pool.Endpoints);
+        if (call.Outcome is GateCallOutcome.EndpointDown or GateCallOutcome.HostFailed || (call.Outcome == GateCallOutcome.Stalled && gates.Health?.IsDown(endpoint) != false))
         {
-            throw new EndpointUnavailableException(model.Endpoint, call.Outcome.ToString());
+            throw new EndpointUnavailableException(endpoint, call.Outcome.ToString());
         }
 
         if (call.Outcome != GateCallOutcome.Completed)

@@ -61,7 +61,7 @@ internal static class DocServerHost
             sp.GetRequiredService<EndpointHealth>()));
         services.AddSingleton(sp => new EvidenceExtractor(
             sp.GetRequiredService<GateClient>(),
-            sp.GetRequiredService<LanguageModels>()[Options(sp).AskEndpoint],
+            sp.GetRequiredService<LanguageModels>().Pool(Options(sp).AskPool, Options(sp).AskOverflowEndpoint),
             sp.GetRequiredService<Prompts>().Evidence,
             new EvidenceOptions
             {
@@ -74,7 +74,7 @@ internal static class DocServerHost
             sp.GetRequiredService<ILogger<EvidenceExtractor>>()));
         services.AddSingleton(sp => new AnswerSynthesizer(
             sp.GetRequiredService<GateClient>(),
-            sp.GetRequiredService<LanguageModels>()[Options(sp).AskEndpoint],
+            sp.GetRequiredService<LanguageModels>().Pool(Options(sp).AskPool, Options(sp).AskOverflowEndpoint),
             sp.GetRequiredService<Prompts>().Synthesis,
             new SynthesisOptions
             {

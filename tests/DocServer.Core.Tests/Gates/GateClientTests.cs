@@ -247,10 +247,29 @@ public sealed class GateClientTests
         var client = new GateTestBed().Client();
         var options = client.Options;
 
-        Assert.Equal(options.FirstPoll, client.NextPollInterval(0, 0));
-        Assert.True(client.NextPollInterval(0, 1) > client.NextPollInterval(0, 0));
-        Assert.Equal(options.FrontPollMax, client.NextPollInterval(0, 50));
-        Assert.Equal(options.PollMax, client.NextPollInterval(100, 50));
-        Assert.True(client.NextPollInterval(3, 50) > client.NextPollInterval(1, 50));
+        Assert.Equal(options.FirstPoll, client.NextPollInterval(0, 0, null));
+        Assert.True(client.NextPollInterval(0, 1, null) > client.NextPollInterval(0, 0, null));
+        Assert.Equal(options.FrontPollMax, client.NextPollInterval(0, 50, null));
+        Assert.Equal(options.PollMax, client.NextPollInterval(100, 50, null));
+        Assert.True(client.NextPollInterval(3, 50, null) > client.NextPollInterval(1, 50, null));
+    }
+
+    [Fact]
+    public void PollInterval_NextInLineNearTheTypicalEnd_PollsAtHeadPollAndBacksOffWhenTheHolderRunsLong()
+    {
+        var client = new GateTestBed().Client();
+        var options = client.Options;
+
+        // Far from the end: no faster than the front cap; halving as the end nears; at the end, one round trip.
+        Assert.Equal(options.FrontPollMax, client.NextPollInterval(0, 3, TimeSpan.FromSeconds(5)));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), client.NextPollInterval(0, 3, TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(options.HeadPoll, client.NextPollInterval(0, 3, TimeSpan.Zero));
+
+        // A holder well past the typical hold: back to the front cap, so a long call costs few reads.
+        Assert.True(client.NextPollInterval(0, 3, TimeSpan.FromMilliseconds(-200)) > options.HeadPoll);
+        Assert.Equal(options.FrontPollMax, client.NextPollInterval(0, 3, TimeSpan.FromSeconds(-5)));
+
+        // Only the next in line polls fast.
+        Assert.True(client.NextPollInterval(2, 50, TimeSpan.Zero) > options.FrontPollMax);
     }
 }

@@ -1,0 +1,63 @@
+namespace DocServer.Core.Gates;
+
+/// <summary>
+/// One user request's passage through the gates: when it arrived (G11: its calls are served in that
+/// order, not each call's own), and the place it keeps between one call and the next, so an ask that
+/// has its evidence gets its synthesis before a later ask starts. Dispose it when the request is done:
+/// a place kept for a call that never came is given back at once instead of blocking its gate.
+/// </summary>
+public sealed class GateRequest(DateTimeOffset origin) : IAsyncDisposable
+{
+    private static readonly TimeSpan GiveBackTimeout = TimeSpan.FromSeconds(10);
+
+    private (GateClient Client, string Gate)? _kept;
+
+    public DateTimeOffset Origin { get; } = origin;
+
+    /// <summary>
+    /// Set by whoever runs the request when the next call is followed by another: its lease, on release,
+    /// leaves a ticket for the request in its place (see <see cref="GateMachine.Release"/>).
+    /// </summary>
+    public bool KeepPlaceAfterCall { get; set; }
+
+    /// <summary>The id the request's next ticket goes by, on every gate of its pool; a kept place already has it.</summary>
+    internal string NextTicketId { get; private set; } = NewId();
+
+    /// <summary>The gate holding a place for the next call, if any: a pool acquisition tries it first.</summary>
+    internal string? KeptGate => _kept?.Gate;
+
+    /// <summary>A lease of this request was granted: the ticket is used, the next call goes by a new id.</summary>
+    internal void Granted()
+    {
+        _kept = null;
+        NextTicketId = NewId();
+    }
+
+    /// <summary>The id a releasing lease leaves in its place, or null when no further call was announced.</summary>
+    internal string? PlaceToKeep() => KeepPlaceAfterCall ? NextTicketId : null;
+
+    internal void PlaceKept(GateClient client, string gate) => _kept = (client, gate);
+
+    /// <summary>Gives back a place that no call came for (the synthesis needed no model, the ask failed).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_kept is not { } kept)
+        {
+            return;
+        }
+
+        _kept = null;
+        using var timeout = new CancellationTokenSource(GiveBackTimeout, kept.Client.Time);
+        try
+        {
+            await kept.Client.ApplyAsync(kept.Gate, (m, s, now) => m.Cancel(s, now, NextTicketId), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Logged, not hidden: an unclaimed place is granted and then expires within one lease TTL.
+            GateLog.ReleaseFailed(kept.Client.Logger, ex, kept.Gate, 0);
+        }
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}
