@@ -53,8 +53,11 @@ var platformSettings = [
 ]
 
 var appSettings = [
-  { name: 'DocServer__AskEndpoint', value: askEndpoints }
-  { name: 'DocServer__BackgroundEndpoint', value: backgroundEndpoints }
+  { name: 'DocServer__AskEndpoints', value: askEndpoints }
+  { name: 'DocServer__BackgroundEndpoints', value: backgroundEndpoints }
+  // No cloud overflow unless one is configured: the documents are private.
+  { name: 'DocServer__AskOverflowEndpoint', value: '' }
+  { name: 'DocServer__AskOrder', value: 'PerAsk' }
   { name: 'DocServer__EvidenceFirstTokenTimeout', value: '00:00:20' }
   { name: 'DocServer__EvidenceIdleTimeout', value: '00:00:10' }
   { name: 'DocServer__EvidenceTimeout', value: '00:01:00' }

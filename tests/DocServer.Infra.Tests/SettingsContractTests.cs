@@ -14,7 +14,8 @@ public sealed class SettingsContractTests
     public static TheoryData<string> AppSettingNames()
     {
         var data = new TheoryData<string>();
-        foreach (var property in typeof(DocServerOptions).GetProperties().Where(p => p.Name != nameof(DocServerOptions.Endpoints)))
+        // Settable properties only: the rest are read from them (the pools from their comma-separated lists).
+        foreach (var property in typeof(DocServerOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(DocServerOptions.Endpoints)))
         {
             data.Add(FlatSettings.ByOption.TryGetValue(property.Name, out var flat) ? flat : $"DocServer__{property.Name}");
         }

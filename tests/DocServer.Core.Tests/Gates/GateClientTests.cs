@@ -16,7 +16,7 @@ public sealed class GateClientTests
         var error = await Assert.ThrowsAsync<UnknownGateException>(() => bed.Client().AcquireAsync("macmini2", GatePriority.Foreground, Long, CancellationToken.None));
 
         Assert.Contains("macmini2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Configured gates: cloud, macmini", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Configured gates: cloud, macmini, macstudio", error.Message, StringComparison.Ordinal);
         Assert.Null(await bed.Rows.ReadAsync(new("gate", "macmini2"), CancellationToken.None));
     }
 

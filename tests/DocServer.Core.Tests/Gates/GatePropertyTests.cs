@@ -16,17 +16,19 @@ public sealed class GatePropertyTests
     private enum Kind
     {
         AcquireForeground,
+        AcquireForegroundOfEarlierRequest,
         AcquireBackground,
         Poll,
         Renew,
         Release,
+        ReleaseKeepingPlace,
         Cancel,
         Sweep,
         Advance,
     }
 
     [Fact]
-    public void Invariants_HoldAfterEveryOperation_G3_G4_G5_G6_G7()
+    public void Invariants_HoldAfterEveryOperation_G3_G4_G5_G6_G7_G11()
     {
         var script = Gen.Zip(Gen.Choose(1, 3), Gen.ListOf(OperationGen()).Select(l => l.ToArray()));
         Check.One(Runs, Prop.ForAll(script.ToArbitrary(), run => Replay(run.Item1, run.Item2)));
@@ -48,10 +50,12 @@ public sealed class GatePropertyTests
     {
         var kind = Gen.Frequency(
             (4, Gen.Constant(Kind.AcquireForeground)),
+            (2, Gen.Constant(Kind.AcquireForegroundOfEarlierRequest)),
             (5, Gen.Constant(Kind.AcquireBackground)),
             (4, Gen.Constant(Kind.Poll)),
             (3, Gen.Constant(Kind.Renew)),
             (5, Gen.Constant(Kind.Release)),
+            (2, Gen.Constant(Kind.ReleaseKeepingPlace)),
             (1, Gen.Constant(Kind.Cancel)),
             (1, Gen.Constant(Kind.Sweep)),
             (4, Gen.Constant(Kind.Advance)));
@@ -72,11 +76,11 @@ public sealed class GatePropertyTests
         var leases = new Dictionary<string, GateHolder>();
         var lastToken = 0L;
 
-        void Step<T>(Func<GateState, GateTransition<T>> operation, Action<GateState, GateTransition<T>>? check = null)
+        void Step<T>(Func<GateState, GateTransition<T>> operation, Action<GateState, GateTransition<T>>? check = null, string? keptPlace = null)
         {
             var before = state;
             var transition = operation(state);
-            CheckInvariants(before, transition.State, transition.Effects, policy, now, ref lastToken);
+            CheckInvariants(before, transition.State, transition.Effects, policy, now, keptPlace, ref lastToken);
             check?.Invoke(before, transition);
             foreach (var granted in transition.Effects.OfType<LeaseGranted>())
             {
@@ -96,6 +100,31 @@ public sealed class GatePropertyTests
                     ids.Add(id);
                     var priority = kind == Kind.AcquireForeground ? GatePriority.Foreground : GatePriority.Background;
                     Step(s => machine.Acquire(s, now, id, "p", priority));
+                    break;
+                case Kind.AcquireForegroundOfEarlierRequest:
+                    // A later call of a request that arrived a while ago (G11): its origin is in the past.
+                    var call = $"r{ids.Count}";
+                    ids.Add(call);
+                    Step(s => machine.Acquire(s, now, call, "p", GatePriority.Foreground, now - TimeSpan.FromMilliseconds(millis)));
+                    break;
+                case Kind.ReleaseKeepingPlace when known is not null && leases.TryGetValue(known, out var keeping):
+                    var next = $"r{ids.Count}";
+                    ids.Add(next);
+                    Step(s => machine.Release(s, now, keeping.Id, keeping.FencingToken, next), (before, t) =>
+                    {
+                        // The place is kept exactly when the release took effect, with the lease's origin and priority.
+                        var kept = t.State.Waiters.Select(w => (w.Id, w.Origin, w.Priority))
+                            .Concat(t.State.Holders.Select(h => (h.Id, h.Origin, h.Priority)))
+                            .Where(x => x.Id == next).ToList();
+                        if (t.Result.Outcome == ReleaseOutcome.Released)
+                        {
+                            Assert.Equal((next, keeping.Origin, keeping.Priority), Assert.Single(kept));
+                        }
+                        else
+                        {
+                            Assert.Empty(kept);
+                        }
+                    }, next);
                     break;
                 case Kind.Poll when known is not null:
                     Step(s => machine.Poll(s, now, known));
@@ -170,7 +199,7 @@ public sealed class GatePropertyTests
         }
     }
 
-    private static void CheckInvariants(GateState before, GateState after, IEnumerable<GateEffect> effects, GatePolicy policy, DateTimeOffset now, ref long lastToken)
+    private static void CheckInvariants(GateState before, GateState after, IEnumerable<GateEffect> effects, GatePolicy policy, DateTimeOffset now, string? keptPlace, ref long lastToken)
     {
         // G3: never more holders than capacity.
         Assert.True(after.Holders.Length <= policy.Capacity, $"{after.Holders.Length} holders > capacity {policy.Capacity}");
@@ -182,7 +211,8 @@ public sealed class GatePropertyTests
             lastToken = granted.Lease.FencingToken;
 
             var fromQueue = before.Waiters.FirstOrDefault(w => w.Id == granted.Lease.Id);
-            var stillQueued = after.Waiters.Where(w => before.Waiters.Any(b => b.Id == w.Id && b.IsAliveAt(now, policy))).ToList();
+            // Those queued before the operation and still queued, and a place kept by a release (queued before it grants).
+            var stillQueued = after.Waiters.Where(w => before.Waiters.Any(b => b.Id == w.Id && b.IsAliveAt(now, policy)) || w.Id == keptPlace).ToList();
 
             // G4 (aging off): no live foreground waiter is passed over for a background grant.
             if (granted.Lease.Priority == GatePriority.Background)
@@ -190,10 +220,13 @@ public sealed class GatePropertyTests
                 Assert.DoesNotContain(stillQueued, w => w.Priority == GatePriority.Foreground);
             }
 
-            // G5: within a priority, nobody who queued earlier is still waiting.
+            // G5: within background, nobody who queued earlier is still waiting. G11: within foreground, nobody
+            // whose request arrived earlier (ties: queued earlier) is still waiting.
             if (fromQueue is not null)
             {
-                Assert.DoesNotContain(stillQueued, w => w.Priority == fromQueue.Priority && w.Sequence < fromQueue.Sequence);
+                Assert.DoesNotContain(stillQueued, w => w.Priority == fromQueue.Priority && (w.Priority == GatePriority.Foreground
+                    ? (w.Origin, w.Sequence).CompareTo((fromQueue.Origin, fromQueue.Sequence)) < 0
+                    : w.Sequence < fromQueue.Sequence));
             }
 
             // G7: a waiter that was dead at this moment is never granted.

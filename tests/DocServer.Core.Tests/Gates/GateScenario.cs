@@ -20,16 +20,16 @@ internal sealed class GateScenario(GatePolicy? policy = null)
 
     public void Advance(TimeSpan by) => Now += by;
 
-    public AcquireResult Acquire(string id, GatePriority priority = GatePriority.Background, string owner = "test") =>
-        Apply(Machine.Acquire(State, Now, id, owner, priority));
+    public AcquireResult Acquire(string id, GatePriority priority = GatePriority.Background, string owner = "test", DateTimeOffset? origin = null) =>
+        Apply(Machine.Acquire(State, Now, id, owner, priority, origin));
 
     public PollResult Poll(string id) => Apply(Machine.Poll(State, Now, id));
 
     public RenewResult Renew(GateHolder lease) => Apply(Machine.Renew(State, Now, lease.Id, lease.FencingToken));
 
-    public ReleaseResult Release(GateHolder lease) => Apply(Machine.Release(State, Now, lease.Id, lease.FencingToken));
+    public ReleaseResult Release(GateHolder lease, string? keepPlaceFor = null) => Apply(Machine.Release(State, Now, lease.Id, lease.FencingToken, keepPlaceFor));
 
-    public ReleaseResult Release(string id) => Release(Holder(id));
+    public ReleaseResult Release(string id, string? keepPlaceFor = null) => Release(Holder(id), keepPlaceFor);
 
     public CancelResult Cancel(string id) => Apply(Machine.Cancel(State, Now, id));
 

@@ -1,4 +1,5 @@
 using DocServer.Core.Gates;
+using DocServer.Core.Llm;
 using DocServer.Storage.Entities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,19 +13,22 @@ namespace DocServer.Core.Tests.Gates;
 internal sealed class GateTestBed(GatePolicy? policy = null, TimeProvider? time = null)
 {
     public const string Gate = "macmini";
+
+    /// <summary>A second host serving the same model: with <see cref="Gate"/>, a pool of two (G12).</summary>
+    public const string Gate2 = "macstudio";
     public const string Ungated = "cloud";
 
     public InMemoryEntityRowStore Rows { get; } = new();
 
     public TimeProvider Time { get; } = time ?? TimeProvider.System;
 
-    public GateCatalog Catalog { get; } = new(new Dictionary<string, GatePolicy> { [Gate] = policy ?? GatePolicy.Default }, [Ungated]);
+    public GateCatalog Catalog { get; } = new(new Dictionary<string, GatePolicy> { [Gate] = policy ?? GatePolicy.Default, [Gate2] = policy ?? GatePolicy.Default }, [Ungated]);
 
-    public GateClient Client(GateClientOptions? options = null, ILogger<GateClient>? logger = null) =>
-        new(new EntityStore(Rows, Time), Catalog, Time, logger ?? NullLogger<GateClient>.Instance, options);
+    public GateClient Client(GateClientOptions? options = null, ILogger<GateClient>? logger = null, IEndpointHealth? health = null) =>
+        new(new EntityStore(Rows, Time), Catalog, Time, logger ?? NullLogger<GateClient>.Instance, options, health);
 
-    public async Task<GateState> StateAsync() =>
-        GateStateJson.Deserialize((await Rows.ReadAsync(new(GateClient.EntityKind, Gate), CancellationToken.None))?.Data, Gate);
+    public async Task<GateState> StateAsync(string gate = Gate) =>
+        GateStateJson.Deserialize((await Rows.ReadAsync(new(GateClient.EntityKind, gate), CancellationToken.None))?.Data, gate);
 
     /// <summary>Waits (in real time) for background work driven by a hand-moved clock to catch up.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
