@@ -49,29 +49,43 @@ public static class GateCalls
             throw new ArgumentException($"Endpoint '{ungated}' needs no gate (G10); a pool of several endpoints must be all gated.", nameof(pool));
         }
 
-        // G13: nobody queues for a host known to be down; waiting would only end in a timeout.
-        var live = pool.Where(e => gates.Health?.IsDown(e) != true).ToList();
-        if (live.Count == 0)
+        // G13: nobody queues for a host known to be down; waiting would only end in a timeout. G12: a host that
+        // fails the call (refused, 5xx, found down) is left to the pool's others while the wait budget lasts.
+        var failed = new List<string>();
+        var waited = TimeSpan.Zero;
+        GateCallResult<T>? lastFailure = null;
+        while (true)
         {
-            return new GateCallResult<T>(GateCallOutcome.EndpointDown, default, TimeSpan.Zero, TimeSpan.Zero);
-        }
-
-        var acquisition = await gates.AcquireAsync(live, priority, waitBudget, request, cancellationToken).ConfigureAwait(false);
-        if (acquisition.Lease is not { } lease)
-        {
-            var outcome = acquisition.Outcome == GateAcquisitionOutcome.QueueFull ? GateCallOutcome.QueueFull : GateCallOutcome.WaitBudgetExceeded;
-            return new GateCallResult<T>(outcome, default, acquisition.Waited, TimeSpan.Zero);
-        }
-
-        await using (lease.ConfigureAwait(false))
-        {
-            // The host may have gone down while this caller waited: give the slot back at once.
-            if (gates.Health?.IsDown(lease.Gate) == true)
+            var live = pool.Where(e => !failed.Contains(e) && gates.Health?.IsDown(e) != true).ToList();
+            if (live.Count == 0)
             {
-                return new GateCallResult<T>(GateCallOutcome.EndpointDown, default, acquisition.Waited, TimeSpan.Zero) { Endpoint = lease.Gate };
+                return lastFailure ?? new GateCallResult<T>(GateCallOutcome.EndpointDown, default, waited, TimeSpan.Zero);
             }
 
-            return await TimedCallAsync(gates, lease.Gate, token => call(lease.Gate, token), callTimeout, lease, acquisition.Waited, cancellationToken).ConfigureAwait(false);
+            var acquisition = await gates.AcquireAsync(live, priority, waitBudget - waited, request, cancellationToken).ConfigureAwait(false);
+            waited += acquisition.Waited;
+            if (acquisition.Lease is not { } lease)
+            {
+                var outcome = acquisition.Outcome == GateAcquisitionOutcome.QueueFull ? GateCallOutcome.QueueFull : GateCallOutcome.WaitBudgetExceeded;
+                return lastFailure ?? new GateCallResult<T>(outcome, default, waited, TimeSpan.Zero);
+            }
+
+            GateCallResult<T> result;
+            await using (lease.ConfigureAwait(false))
+            {
+                // The host may have gone down while this caller waited: give the slot back at once.
+                result = gates.Health?.IsDown(lease.Gate) == true
+                    ? new GateCallResult<T>(GateCallOutcome.EndpointDown, default, waited, TimeSpan.Zero) { Endpoint = lease.Gate }
+                    : await TimedCallAsync(gates, lease.Gate, token => call(lease.Gate, token), callTimeout, lease, waited, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.Outcome is not (GateCallOutcome.HostFailed or GateCallOutcome.EndpointDown) || failed.Count + 1 >= pool.Count || waited >= waitBudget)
+            {
+                return result;
+            }
+
+            failed.Add(lease.Gate);
+            lastFailure = result;
         }
     }
 

@@ -33,6 +33,13 @@ internal sealed class PoolAcquisition
         var gates = pool.OrderBy(g => g == _request?.KeptGate ? 0 : 1).ToList();
         try
         {
+            // A place kept on a gate this call does not wait on (its host failed the last call) is given back first.
+            if (_request?.KeptGate is { } kept && !pool.Contains(kept))
+            {
+                _tickets.Add(new PoolTicket(kept, Task.FromCanceled<LeaseGranted>(new CancellationToken(true))));
+                await WithdrawAsync(null, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var gate in gates)
             {
                 var signal = _client.Signals.Register(gate, _id);

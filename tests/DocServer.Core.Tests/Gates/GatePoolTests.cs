@@ -117,6 +117,24 @@ public sealed class GatePoolTests
     }
 
     [Fact]
+    public async Task G12_HostFailsTheCall_TheCallMovesToTheOtherMemberAndBothGatesAreFree()
+    {
+        var bed = new GateTestBed();
+        var asked = new List<string>();
+
+        var result = await bed.Client(health: new DownEndpoints()).RunAsync(Pool, GatePriority.Foreground, Long, Long, null, (endpoint, _) =>
+        {
+            asked.Add(endpoint);
+            return endpoint == GateTestBed.Gate ? Task.FromException<string>(new HttpRequestException("Connection refused")) : Task.FromResult(endpoint);
+        }, CancellationToken.None);
+
+        Assert.Equal((GateCallOutcome.Completed, GateTestBed.Gate2), (result.Outcome, result.Endpoint));
+        Assert.Equal(Pool, asked);
+        Assert.Empty((await bed.StateAsync(GateTestBed.Gate)).Holders);
+        Assert.Empty((await bed.StateAsync(GateTestBed.Gate2)).Holders);
+    }
+
+    [Fact]
     public async Task G10_Overflow_AnswersOnlyWhenThePoolCannotWithinTheBudget()
     {
         var bed = new GateTestBed();
@@ -145,6 +163,6 @@ public sealed class GatePoolTests
     {
         public bool IsDown(string endpoint) => down.Contains(endpoint);
 
-        public bool IsHostFailure(Exception exception) => false;
+        public bool IsHostFailure(Exception exception) => exception is HttpRequestException;
     }
 }
