@@ -138,7 +138,7 @@ public sealed class GateLease : IAsyncDisposable
             {
                 if (keepPlaceFor is not null)
                 {
-                    _request!.PlaceKept(_client, Gate);
+                    _request!.PlaceKept(_client, Gate, released.Result.KeptPlace);
                 }
 
                 var heldMs = (_client.Time.GetUtcNow() - GrantedAt).TotalMilliseconds;

@@ -122,7 +122,7 @@ public sealed class GateMachine(GatePolicy policy)
         }
 
         work.GrantWhileFree();
-        return work.Finish(new ReleaseResult(ReleaseOutcome.Released));
+        return work.Finish(new ReleaseResult(ReleaseOutcome.Released, keepPlaceFor is null ? null : work.FindHolder(keepPlaceFor)));
     }
 
     /// <summary>

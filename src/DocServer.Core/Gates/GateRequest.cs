@@ -10,7 +10,7 @@ public sealed class GateRequest(DateTimeOffset origin) : IAsyncDisposable
 {
     private static readonly TimeSpan GiveBackTimeout = TimeSpan.FromSeconds(10);
 
-    private (GateClient Client, string Gate)? _kept;
+    private (GateClient Client, string Gate, GateHolder? Granted)? _kept;
 
     public DateTimeOffset Origin { get; } = origin;
 
@@ -26,6 +26,9 @@ public sealed class GateRequest(DateTimeOffset origin) : IAsyncDisposable
     /// <summary>The gate holding a place for the next call, if any: a pool acquisition tries it first.</summary>
     internal string? KeptGate => _kept?.Gate;
 
+    /// <summary>The kept place's lease when the release that kept it also granted it: the next call needs no round trip.</summary>
+    internal GateHolder? KeptGrant => _kept?.Granted;
+
     /// <summary>A lease of this request was granted: the ticket is used, the next call goes by a new id.</summary>
     internal void Granted()
     {
@@ -36,7 +39,7 @@ public sealed class GateRequest(DateTimeOffset origin) : IAsyncDisposable
     /// <summary>The id a releasing lease leaves in its place, or null when no further call was announced.</summary>
     internal string? PlaceToKeep() => KeepPlaceAfterCall ? NextTicketId : null;
 
-    internal void PlaceKept(GateClient client, string gate) => _kept = (client, gate);
+    internal void PlaceKept(GateClient client, string gate, GateHolder? granted) => _kept = (client, gate, granted);
 
     /// <summary>Gives back a place that no call came for (the synthesis needed no model, the ask failed).</summary>
     public async ValueTask DisposeAsync()

@@ -15,6 +15,7 @@ internal sealed class PoolAcquisition
     private readonly string _id;
     private readonly long _started;
     private readonly List<PoolTicket> _tickets = [];
+    private int _poolSize = 1;
 
     public PoolAcquisition(GateClient client, GatePriority priority, GateRequest? request)
     {
@@ -31,8 +32,15 @@ internal sealed class PoolAcquisition
     {
         // A place kept by the request's previous call is tried first: if it was granted, nothing else is queued.
         var gates = pool.OrderBy(g => g == _request?.KeptGate ? 0 : 1).ToList();
+        _poolSize = pool.Count;
         try
         {
+            // A place kept by the request's previous call and granted in the same write: nothing to ask the store.
+            if (_request is { KeptGrant: { } ready, KeptGate: { } readyGate } && pool.Contains(readyGate) && ready.ExpiresAt > _client.Time.GetUtcNow())
+            {
+                return await GrantedAsync(readyGate, ready, 0, pool.Count, cancellationToken).ConfigureAwait(false);
+            }
+
             // A place kept on a gate this call does not wait on (its host failed the last call) is given back first.
             if (_request?.KeptGate is { } kept && !pool.Contains(kept))
             {
@@ -50,7 +58,7 @@ internal sealed class PoolAcquisition
                         return await GrantedAsync(gate, acquired.Result.Lease!, acquired.QueueLength, pool.Count, cancellationToken).ConfigureAwait(false);
                     case AcquireOutcome.Queued:
                         GateLog.Enqueued(_client.Logger, gate, _priority, acquired.Result.Position);
-                        _tickets.Add(new PoolTicket(gate, signal) { Position = acquired.Result.Position, Due = _client.NextPollInterval(acquired.Result.Position, 0, null) });
+                        _tickets.Add(new PoolTicket(gate, signal) { Position = acquired.Result.Position, Due = _client.NextPollInterval(acquired.Result.Position / pool.Count, 0, null) });
                         break;
                     default:
                         break;
@@ -118,8 +126,9 @@ internal sealed class PoolAcquisition
             case PollOutcome.Granted:
                 return (ticket.Gate, poll.Result.Lease!, poll.QueueLength);
             case PollOutcome.Waiting:
+                // In a pool of n, the first n in line are all about to be served by one gate or another.
                 ticket.Position = poll.Result.Position;
-                ticket.Due = Elapsed + _client.NextPollInterval(ticket.Position, ++ticket.Polls, poll.Result.SlotFreeIn);
+                ticket.Due = Elapsed + _client.NextPollInterval(ticket.Position / _poolSize, ++ticket.Polls, poll.Result.SlotFreeIn);
                 return null;
             default:
                 // Only if our polls failed for a whole waiter TTL (a storage outage, a long pause): the
@@ -132,7 +141,7 @@ internal sealed class PoolAcquisition
                 }
 
                 ticket.Position = again.Result.Position;
-                ticket.Due = Elapsed + _client.NextPollInterval(ticket.Position, ++ticket.Polls, null);
+                ticket.Due = Elapsed + _client.NextPollInterval(ticket.Position / _poolSize, ++ticket.Polls, null);
                 return null;
         }
     }

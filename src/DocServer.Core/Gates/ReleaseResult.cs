@@ -8,4 +8,6 @@ public enum ReleaseOutcome
     Stale,
 }
 
-public sealed record ReleaseResult(ReleaseOutcome Outcome);
+/// <param name="Outcome">Released, or stale.</param>
+/// <param name="KeptPlace">G11: the lease of the place kept for the request's next call when it was granted in the same write.</param>
+public sealed record ReleaseResult(ReleaseOutcome Outcome, GateHolder? KeptPlace = null);
