@@ -70,6 +70,7 @@ var appSettings = [
   { name: 'DocServer__ProbeInterval', value: '00:00:10' }
   { name: 'DocServer__AskWaitBudget', value: askWaitBudget }
   { name: 'DocServer__BackgroundWaitBudget', value: backgroundWaitBudget }
+  { name: 'DocServer__StreamPingInterval', value: '00:00:10' }
   { name: 'DocServer__RetrievalTopK', value: '10' }
   { name: 'DocServer__MaxQuestionChars', value: '2000' }
   { name: 'DocServer__MaxDocumentChars', value: '1000000' }

@@ -67,8 +67,16 @@ public sealed partial class PackageTests
             var trigger = json.RootElement.GetProperty("bindings")[0];
             switch (trigger.GetProperty("type").GetString())
             {
+                case "httpTrigger" when trigger.GetProperty("route").GetString() == "{*asset}":
+                    // The page: files from wwwroot, anonymous; everything else needs the function key.
+                    Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
+                    Assert.NotNull(zip.GetEntry("handler/wwwroot/index.html"));
+                    Assert.NotNull(zip.GetEntry("handler/wwwroot/app.js"));
+                    break;
                 case "httpTrigger":
-                    var route = "api/" + trigger.GetProperty("route").GetString()!.Replace("/{*rest}", string.Empty, StringComparison.Ordinal);
+                    // routePrefix is empty: the route is the app's own path.
+                    var route = trigger.GetProperty("route").GetString()!.Replace("/{*rest}", string.Empty, StringComparison.Ordinal);
+                    Assert.Equal("function", trigger.GetProperty("authLevel").GetString());
                     Assert.Contains(routes, r => r == route || r.StartsWith(route + "/", StringComparison.Ordinal));
                     break;
                 case "timerTrigger":
@@ -126,9 +134,10 @@ public sealed partial class PackageTests
     private static void AssertPackageContents(ZipArchive zip)
     {
         using var hostJson = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
-        Assert.True(hostJson.RootElement.GetProperty("customHandler").GetProperty("enableForwardingHttpRequest").GetBoolean());
+        // Proxying (YARP in the host) streams the response, so a streamed ask reaches the caller as it is written.
+        Assert.True(hostJson.RootElement.GetProperty("customHandler").GetProperty("enableProxyingHttpRequest").GetBoolean());
         Assert.Equal("handler", hostJson.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("workingDirectory").GetString());
-        Assert.Equal("api", hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal("", hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
         foreach (var prompt in new[] { "evidence_extract.txt", "synthesis.txt", "document_summary.txt" })
         {
             Assert.NotNull(zip.GetEntry($"handler/prompts/{prompt}"));

@@ -19,8 +19,11 @@ public sealed class AnswerSynthesizer(
     public const string QueryPlaceholder = "query";
     public const string EvidencePlaceholder = "evidence";
 
-    /// <summary>The answer to <paramref name="query"/> from <paramref name="evidence"/>; <paramref name="request"/> as for evidence (G11).</summary>
-    public async Task<Answer> SynthesizeAsync(string query, IReadOnlyList<EvidenceItem> evidence, GateRequest? request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer to <paramref name="query"/> from <paramref name="evidence"/>; <paramref name="request"/> as for
+    /// evidence (G11). <paramref name="onText"/> gets the answer's pieces as the model writes them (a streamed ask).
+    /// </summary>
+    public async Task<Answer> SynthesizeAsync(string query, IReadOnlyList<EvidenceItem> evidence, GateRequest? request, Action<string>? onText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(evidence);
@@ -44,7 +47,7 @@ public sealed class AnswerSynthesizer(
         try
         {
             call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                new LanguageModelRequest(rendered, options.MaxAnswerTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout },
+                new LanguageModelRequest(rendered, options.MaxAnswerTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout, OnText = onText },
                 request, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)

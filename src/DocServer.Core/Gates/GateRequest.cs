@@ -6,13 +6,17 @@ namespace DocServer.Core.Gates;
 /// has its evidence gets its synthesis before a later ask starts. Dispose it when the request is done:
 /// a place kept for a call that never came is given back at once instead of blocking its gate.
 /// </summary>
-public sealed class GateRequest(DateTimeOffset origin) : IAsyncDisposable
+public sealed class GateRequest(DateTimeOffset? origin) : IAsyncDisposable
 {
     private static readonly TimeSpan GiveBackTimeout = TimeSpan.FromSeconds(10);
 
     private (GateClient Client, string Gate, GateHolder? Granted)? _kept;
 
-    public DateTimeOffset Origin { get; } = origin;
+    /// <summary>When the request arrived (G11); null: each call is served by its own arrival.</summary>
+    public DateTimeOffset? Origin { get; } = origin;
+
+    /// <summary>Told where the request stands while one of its calls waits: when it queues, and whenever its place changes.</summary>
+    public Action<GateWaitUpdate>? OnWaiting { get; init; }
 
     /// <summary>
     /// Set by whoever runs the request when the next call is followed by another: its lease, on release,

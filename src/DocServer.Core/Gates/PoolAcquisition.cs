@@ -65,9 +65,13 @@ internal sealed class PoolAcquisition
                 }
             }
 
-            return _tickets.Count == 0
-                ? new GateAcquisition(GateAcquisitionOutcome.QueueFull, null, Elapsed)
-                : await WaitAsync(waitBudget, pool.Count, cancellationToken).ConfigureAwait(false);
+            if (_tickets.Count == 0)
+            {
+                return new GateAcquisition(GateAcquisitionOutcome.QueueFull, null, Elapsed);
+            }
+
+            Report();
+            return await WaitAsync(waitBudget, pool.Count, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -109,10 +113,16 @@ internal sealed class PoolAcquisition
             }
 
             var now = Elapsed;
+            var before = (Best().Gate, Best().Position);
             var polled = await Task.WhenAll(_tickets.Where(t => t.Due <= now).Select(t => PollAsync(t, cancellationToken))).ConfigureAwait(false);
             if (polled.FirstOrDefault(p => p is not null) is { } granted)
             {
                 return await GrantedAsync(granted.Gate, granted.Lease, granted.QueueLength, poolSize, cancellationToken).ConfigureAwait(false);
+            }
+
+            if ((Best().Gate, Best().Position) != before)
+            {
+                Report();
             }
         }
     }
@@ -128,6 +138,7 @@ internal sealed class PoolAcquisition
             case PollOutcome.Waiting:
                 // In a pool of n, the first n in line are all about to be served by one gate or another.
                 ticket.Position = poll.Result.Position;
+                ticket.AheadByPriority = poll.Result.AheadByPriority;
                 ticket.Due = Elapsed + _client.NextPollInterval(ticket.Position / _poolSize, ++ticket.Polls, poll.Result.SlotFreeIn);
                 return null;
             default:
@@ -143,6 +154,18 @@ internal sealed class PoolAcquisition
                 ticket.Position = again.Result.Position;
                 ticket.Due = Elapsed + _client.NextPollInterval(ticket.Position / _poolSize, ++ticket.Polls, null);
                 return null;
+        }
+    }
+
+    /// <summary>The ticket nearest the front, which is what the request's place is.</summary>
+    private PoolTicket Best() => _tickets.MinBy(t => t.Position)!;
+
+    private void Report()
+    {
+        if (_request?.OnWaiting is { } onWaiting)
+        {
+            var best = Best();
+            onWaiting(new GateWaitUpdate(best.Gate, best.Position, best.AheadByPriority, Elapsed));
         }
     }
 
@@ -202,6 +225,8 @@ internal sealed class PoolAcquisition
         public Task<LeaseGranted> Signal { get; } = signal;
 
         public int Position { get; set; }
+
+        public int AheadByPriority { get; set; }
 
         public int Polls { get; set; }
 

@@ -21,4 +21,7 @@ public sealed record LanguageModelRequest(string Prompt, int MaxTokens, double T
     public TimeSpan? FirstTokenTimeout { get; init; }
 
     public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>Called with each piece of the reply as the model writes it (a streamed answer); the whole reply is still returned.</summary>
+    public Action<string>? OnText { get; init; }
 }

@@ -12,6 +12,7 @@ internal static class AskApi
         ArgumentNullException.ThrowIfNull(api);
         var group = api.MapGroup("/ask").WithTags("Ask");
         group.MapPost("/", AskAsync).WithName("Ask");
+        group.MapPost("/stream", Stream).WithName("AskStream");
         group.MapGet("/{id}", GetAskAsync).WithName("GetAsk");
         return api;
     }
@@ -19,15 +20,9 @@ internal static class AskApi
     internal static async Task<Results<Ok<AskResponse>, Accepted<AskAccepted>, ProblemHttpResult>> AskAsync(
         AskRequest? request, AskService asks, AskJobs jobs, IOptions<DocServerOptions> options, CancellationToken cancellationToken)
     {
-        var question = request?.Question?.Trim();
-        if (string.IsNullOrEmpty(question))
+        if (Question(request, options.Value) is not { } question)
         {
-            return Problems.BadRequest("Send a JSON body with a non-empty \"question\", e.g. {\"question\": \"What is the notice period?\"}.");
-        }
-
-        if (question.Length > options.Value.MaxQuestionChars)
-        {
-            return Problems.BadRequest($"The question is {question.Length} characters; the limit is {options.Value.MaxQuestionChars}. Ask something shorter.");
+            return Problem(request, options.Value);
         }
 
         if (request!.Async == true)
@@ -61,6 +56,20 @@ internal static class AskApi
                 return TypedResults.Accepted($"/api/ask/{id}", new AskAccepted(id, "running", $"/api/ask/{id}"));
         }
     }
+
+    /// <summary>POST /api/ask/stream: the same ask as server-sent events (see AskProgress); bad input is a 400 before any event.</summary>
+    internal static Results<ServerSentEventsResult<object>, ProblemHttpResult> Stream(AskRequest? request, AskService asks, IOptions<DocServerOptions> options, CancellationToken cancellationToken) =>
+        Question(request, options.Value) is { } question
+            ? TypedResults.ServerSentEvents(asks.StreamAsync(question, cancellationToken))
+            : Problem(request, options.Value);
+
+    private static string? Question(AskRequest? request, DocServerOptions options) =>
+        request?.Question?.Trim() is { Length: > 0 } question && question.Length <= options.MaxQuestionChars ? question : null;
+
+    private static ProblemHttpResult Problem(AskRequest? request, DocServerOptions options) =>
+        request?.Question?.Trim() is { Length: > 0 } question
+            ? Problems.BadRequest($"The question is {question.Length} characters; the limit is {options.MaxQuestionChars}. Ask something shorter.")
+            : Problems.BadRequest("Send a JSON body with a non-empty \"question\", e.g. {\"question\": \"What is the notice period?\"}.");
 }
 
 internal sealed record AskAccepted(string Id, string Status, string StatusUrl);

@@ -1,30 +1,112 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using DocServer.Core.Answers;
 using DocServer.Core.Evidence;
 using DocServer.Core.Gates;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Documents;
+using DocServer.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Ask;
 
-/// <summary>The ask pipeline: retrieve, extract evidence (FOREGROUND), synthesise (FOREGROUND).</summary>
-internal sealed class AskService(DocumentIndex index, EvidenceExtractor extractor, AnswerSynthesizer synthesizer, IOptions<DocServerOptions> options, TimeProvider time)
+/// <summary>The ask pipeline: retrieve, extract evidence (FOREGROUND), synthesise (FOREGROUND); whole or streamed.</summary>
+internal sealed class AskService(
+    DocumentIndex index, EvidenceExtractor extractor, AnswerSynthesizer synthesizer, IOptions<DocServerOptions> options, TimeProvider time, ILogger<AskService> logger)
 {
     /// <summary>Answers <paramref name="question"/>; <paramref name="arrivedAt"/> is when the ask arrived (now unless it was queued).</summary>
-    public async Task<AskResponse> AskAsync(string question, DateTimeOffset? arrivedAt, CancellationToken cancellationToken)
+    public Task<AskResponse> AskAsync(string question, DateTimeOffset? arrivedAt, CancellationToken cancellationToken) =>
+        RunAsync(question, arrivedAt, null, cancellationToken);
+
+    /// <summary>
+    /// The ask as server-sent events (see <see cref="AskProgress"/>), a ping every StreamPingInterval so proxies keep
+    /// the connection. The caller going away cancels the ask: its ticket is withdrawn, or its lease freed and the
+    /// model's generation stopped (the stream to the host is closed).
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<object>> StreamAsync(string question, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Channel.CreateUnbounded<SseItem<object>>(new UnboundedChannelOptions { SingleReader = true });
+        var progress = new AskProgress(events.Writer);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = Task.Run(() => RunStreamedAsync(question, progress, events.Writer, stop.Token), CancellationToken.None);
+        var pings = PingAsync(progress, stop.Token);
+        try
+        {
+            await foreach (var item in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(run, pings).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunStreamedAsync(string question, AskProgress progress, ChannelWriter<SseItem<object>> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            progress.Done(await RunAsync(question, null, progress, cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            AskLog.StreamAbandoned(logger, question.Length > 80 ? question[..80] : question);
+        }
+        catch (Exception ex) when (ErrorResponses.IsStorageOutage(ex))
+        {
+            progress.Error(StatusCodes.Status503ServiceUnavailable, "Storage is unavailable", $"Storage could not be reached ({ex.GetType().Name}); ask again in a few seconds.");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The headers are sent: the stream's own error event is the only way left to say so.
+            AskLog.StreamFailed(logger, ex, question.Length > 80 ? question[..80] : question);
+            progress.Error(StatusCodes.Status500InternalServerError, "The ask failed", $"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            events.TryComplete();
+        }
+    }
+
+    private async Task PingAsync(AskProgress progress, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StreamPingInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                progress.Ping();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The ask is over or the caller left: no more pings.
+        }
+    }
+
+    private async Task<AskResponse> RunAsync(string question, DateTimeOffset? arrivedAt, AskProgress? progress, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
 
         // G11: both calls are served by the ask's arrival, and the evidence call's lease keeps the ask's place
         // for its synthesis. PerCall (a benchmark's baseline) lets every call queue on its own.
-        await using var request = options.Value.AskOrder == AskOrder.PerAsk ? new GateRequest(arrivedAt ?? time.GetUtcNow()) : null;
+        var perAsk = options.Value.AskOrder == AskOrder.PerAsk;
+        await using var request = perAsk || progress is not null
+            ? new GateRequest(perAsk ? arrivedAt ?? time.GetUtcNow() : null) { OnWaiting = progress is null ? null : progress.Queued }
+            : null;
         var results = await index.SearchAsync(question, options.Value.RetrievalTopK, cancellationToken).ConfigureAwait(false);
+        progress?.Retrieved(results);
         var retrieved = time.GetTimestamp();
-        request?.KeepPlaceAfterCall = true;
+        request?.KeepPlaceAfterCall = perAsk;
         var evidence = await extractor.ExtractAsync(question, results, request, cancellationToken).ConfigureAwait(false);
+        progress?.Evidence(evidence);
+        progress?.Call = "synthesis";
         var extracted = time.GetTimestamp();
         request?.KeepPlaceAfterCall = false;
-        var answer = await synthesizer.SynthesizeAsync(question, evidence.Items, request, cancellationToken).ConfigureAwait(false);
+        var answer = await synthesizer.SynthesizeAsync(question, evidence.Items, request, progress is null ? null : progress.Text, cancellationToken).ConfigureAwait(false);
         var done = time.GetTimestamp();
         return new AskResponse(
             question,

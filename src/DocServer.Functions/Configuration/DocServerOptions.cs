@@ -74,6 +74,9 @@ internal sealed class DocServerOptions
     /// <summary>How long background work waits for the gate before trying again later.</summary>
     public TimeSpan BackgroundWaitBudget { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>A streamed ask sends a ping this often, so proxies do not cut a connection that waits for the Mac.</summary>
+    public TimeSpan StreamPingInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     public int RetrievalTopK { get; set; } = 10;
 
     public int MaxQuestionChars { get; set; } = 2000;

@@ -88,7 +88,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("EvidenceFirstTokenTimeout", options.EvidenceFirstTokenTimeout), ("EvidenceIdleTimeout", options.EvidenceIdleTimeout), ("EvidenceTimeout", options.EvidenceTimeout),
             ("SynthesisFirstTokenTimeout", options.SynthesisFirstTokenTimeout), ("SynthesisIdleTimeout", options.SynthesisIdleTimeout), ("SynthesisTimeout", options.SynthesisTimeout),
             ("SummaryFirstTokenTimeout", options.SummaryFirstTokenTimeout), ("SummaryIdleTimeout", options.SummaryIdleTimeout), ("SummaryTimeout", options.SummaryTimeout),
-            ("ProbeInterval", options.ProbeInterval),
+            ("ProbeInterval", options.ProbeInterval), ("StreamPingInterval", options.StreamPingInterval),
             ("IndexRefreshInterval", options.IndexRefreshInterval),
             ("QueueMessageLease", options.QueueMessageLease),
             ("AskWaitBudget", options.AskWaitBudget), ("BackgroundWaitBudget", options.BackgroundWaitBudget), ("AsyncResultTtl", options.AsyncResultTtl),

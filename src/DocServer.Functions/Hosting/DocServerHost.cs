@@ -10,6 +10,7 @@ using DocServer.Functions.Evidence;
 using DocServer.Functions.Extraction;
 using DocServer.Functions.Gates;
 using DocServer.Functions.Health;
+using DocServer.Functions.Page;
 using DocServer.Llm.Health;
 using DocServer.Storage.Entities;
 using DocServer.Storage.Documents;
@@ -124,6 +125,7 @@ internal static class DocServerHost
         ArgumentNullException.ThrowIfNull(app);
         app.UseErrorResponses();
         app.Use(RejectOversizedBodies);
+        app.MapPage();
         app.MapOpenApi("/api/openapi.json");
         var api = app.MapGroup("/api");
         api.MapAsk().MapEvidence().MapDocuments().MapGateStatus().MapDigests().MapHealth();

@@ -4,20 +4,24 @@ namespace DocServer.Functions.Hosting;
 
 /// <summary>
 /// The app's functions as the Functions host must know them: one entry per function.json. HTTP
-/// functions are forwarded to the app's own routes; timer and queue functions are invoked on
+/// functions are proxied to the app's own routes (host.json: enableProxyingHttpRequest, which streams the
+/// response, and an empty routePrefix, so the page is at /); timer and queue functions are invoked on
 /// POST /{Name}. The publish step writes function.json files from this list.
 /// </summary>
 internal static class FunctionCatalog
 {
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
-        FunctionDefinition.Http("Ask", "ask/{*rest}", "get", "post"),
-        FunctionDefinition.Http("Evidence", "evidence", "post"),
-        FunctionDefinition.Http("GateStatus", "gate/status", "get"),
-        FunctionDefinition.Http("Documents", "documents/{*rest}", "get", "post", "delete"),
-        FunctionDefinition.Http("Digests", "digests/{*rest}", "get"),
-        FunctionDefinition.Http("OpenApi", "openapi.json", "get"),
-        FunctionDefinition.Http("Health", "health", "get"),
+        FunctionDefinition.Http("Ask", "api/ask/{*rest}", "get", "post"),
+        FunctionDefinition.Http("Evidence", "api/evidence", "post"),
+        FunctionDefinition.Http("GateStatus", "api/gate/status", "get"),
+        FunctionDefinition.Http("Documents", "api/documents/{*rest}", "get", "post", "delete"),
+        FunctionDefinition.Http("Digests", "api/digests/{*rest}", "get"),
+        FunctionDefinition.Http("OpenApi", "api/openapi.json", "get"),
+        FunctionDefinition.Http("Health", "api/health", "get"),
+
+        // The page and its files: anonymous (they hold no data), the API calls they make carry the key.
+        FunctionDefinition.Http("Page", "{*asset}", "get") with { AuthLevel = "anonymous" },
         FunctionDefinition.Timer("Digest", FlatSettings.Expression(FlatSettings.DigestSchedule)),
         FunctionDefinition.Timer("GateSweep", FlatSettings.Expression(FlatSettings.GateSweepSchedule)),
         FunctionDefinition.Queue("Extract", FlatSettings.Expression(FlatSettings.ExtractQueue)),
@@ -39,6 +43,9 @@ internal static class FunctionCatalog
 /// <summary>One function: its name, trigger type, and the trigger's route/methods, schedule or queue.</summary>
 internal sealed record FunctionDefinition(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? Schedule, string? QueueName)
 {
+    /// <summary>HTTP functions need a function key (x-functions-key or ?code=) unless anonymous.</summary>
+    public string AuthLevel { get; init; } = "function";
+
     public static FunctionDefinition Http(string name, string route, params string[] methods) => new(name, "httpTrigger", route, methods, null, null);
 
     public static FunctionDefinition Timer(string name, string schedule) => new(name, "timerTrigger", null, [], schedule, null);
@@ -52,7 +59,7 @@ internal sealed record FunctionDefinition(string Name, string Trigger, string? R
         {
             bindings = new object[]
             {
-                new { type = "httpTrigger", direction = "in", name = "req", authLevel = "function", route = Route, methods = Methods },
+                new { type = "httpTrigger", direction = "in", name = "req", authLevel = AuthLevel, route = Route, methods = Methods },
                 new { type = "http", direction = "out", name = "res" },
             },
         },

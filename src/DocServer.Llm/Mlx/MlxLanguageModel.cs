@@ -67,6 +67,7 @@ public sealed class MlxLanguageModel : ILanguageModel
                 foreach (var part in update.ContentUpdate.Where(part => part.Kind == ChatMessageContentPartKind.Text))
                 {
                     reply.Append(part.Text);
+                    request.OnText?.Invoke(part.Text);
                 }
             }
         }
