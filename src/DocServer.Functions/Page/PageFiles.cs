@@ -19,6 +19,9 @@ internal static class PageFiles
             // Always revalidated: a new deployment's page never runs against an old script.
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
+
+        // Routing after the files: otherwise POST /{function} (the host's invocations) claims GET /app.js with a 405.
+        app.UseRouting();
         return app;
     }
 }
