@@ -1,6 +1,6 @@
 using DocServer.Benchmarks;
 
-// Usage: dotnet run -c Release --project bench/DocServer.Benchmarks -- gate|evidence|app|soak|schedule
+// Usage: dotnet run -c Release --project bench/DocServer.Benchmarks -- gate|evidence|app|soak|schedule|stream
 return args switch
 {
     ["gate"] => await GateBenchmark.RunAsync().ConfigureAwait(false),
@@ -8,16 +8,18 @@ return args switch
     ["app"] => await AppBenchmark.RunAsync().ConfigureAwait(false),
     ["soak"] => await SoakBenchmark.RunAsync().ConfigureAwait(false),
     ["schedule"] => await ScheduleBenchmark.RunAsync().ConfigureAwait(false),
+    ["stream"] => await StreamBenchmark.RunAsync().ConfigureAwait(false),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence|app|soak|schedule");
+    Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence|app|soak|schedule|stream");
     Console.Error.WriteLine("  gate   gate latency, round trips, handoff gap and throughput: in-memory and Azurite side by side");
     Console.Error.WriteLine("  app        the app as a process on Azurite: start-up, memory, ask overhead at 1k and 20k chunks, BM25 query");
     Console.Error.WriteLine("  soak       two app processes under asks, ingests and digests while the tunnel and then storage fail");
     Console.Error.WriteLine("  schedule   three app processes, 300 ms hosts: asks in arrival order vs per call, one host vs a pool of two, a host killed");
+    Console.Error.WriteLine("  stream     the streamed ask: time to the first event after POST, and to the first answer token after the grant");
     Console.Error.WriteLine("  evidence   CPU and allocation of one evidence extraction excluding the LLM, and of the window alone");
     return 2;
 }

@@ -34,6 +34,7 @@ const texts = {
 let lang = localStorage.getItem('docserver.lang') || (navigator.language.startsWith('ko') ? 'ko' : 'en');
 let gates = [];
 let running = null;
+let lastQueued = null;
 const $ = id => document.getElementById(id);
 const t = key => texts[lang][key];
 
@@ -96,8 +97,9 @@ function holderText(gate) {
 }
 
 function handle(type, data, state) {
+  if (type !== 'queued' && type !== 'ping') lastQueued = null;
   switch (type) {
-    case 'queued': setStatus(t('queued')(data, holderText(data.gate)), 'waiting'); break;
+    case 'queued': lastQueued = data; setStatus(t('queued')(data, holderText(data.gate)), 'waiting'); break;
     case 'retrieved': setStatus(t('retrieved')(data.results.length)); break;
     case 'evidence': renderEvidence(data.items); setStatus(t('writing')); break;
     case 'token': state.text += data.text; renderAnswer(state.text); setStatus(t('writing')); break;
@@ -141,6 +143,7 @@ async function ask(question) {
     setStatus(error.name === 'AbortError' ? t('stopped') : `${t('failed')}: ${error.message}`, error.name === 'AbortError' ? '' : 'error');
   } finally {
     running = null;
+    lastQueued = null;
     $('stop-button').hidden = true;
   }
 }
@@ -163,6 +166,8 @@ async function refreshGates() {
   try {
     const response = await api('/api/gate/status');
     if (response.ok) { gates = await response.json(); renderGates(gates); }
+    // While waiting, what holds the host is told from the panel's fresh view, not the last queued event's.
+    if (running && lastQueued) setStatus(t('queued')(lastQueued, holderText(lastQueued.gate)), 'waiting');
   } finally { setTimeout(refreshGates, 1000); }
 }
 
