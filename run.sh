@@ -45,7 +45,7 @@ done
 
 cat <<'MSG'
 
-DocServer is running on http://localhost:7071. Try:
+DocServer is running: open http://localhost:7071/ in a browser, or try:
   curl -s http://localhost:7071/api/ask -H 'Content-Type: application/json' -d '{"question":"What is the notice period for ending the tenancy?"}'
   curl -s http://localhost:7071/api/ask -H 'Content-Type: application/json' -d '{"question":"연차휴가 신청 절차는?"}'
 Press Ctrl+C to stop.

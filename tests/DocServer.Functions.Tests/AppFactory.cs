@@ -42,7 +42,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public static async Task<AppFactory> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var factory = new AppFactory(await ScriptedMlxServer.StartAsync(), await AzuriteServer.GetAsync(), settings ?? []);
-        _ = factory.Server; // start the host now: storage is created, the index loaded
+        _ = factory.Server; // start the host now: storage is created, the index loads in the background
+        var index = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DocServer.Functions.Documents.DocumentIndex>(factory.Services);
+        for (var i = 0; i < 600 && !index.IsReady; i++)
+        {
+            await Task.Delay(10);
+        }
+
         return factory;
     }
 

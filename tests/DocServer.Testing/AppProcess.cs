@@ -63,10 +63,13 @@ public sealed class AppProcess : IDisposable
         return new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the app"), url);
     }
 
-    /// <summary>Waits for <paramref name="url"/> (default: its own) to answer GET /api/gate/status with 200; throws if it exits first.</summary>
+    /// <summary>
+    /// Waits for <paramref name="url"/> (default: its own) to be ready: GET /api/health answering with its index
+    /// loaded (asks answer 503 until then); throws if it exits first.
+    /// </summary>
     public async Task WaitUntilUpAsync(TimeSpan timeout, string? url = null)
     {
-        var target = $"{url ?? Url}/api/gate/status";
+        var target = $"{url ?? Url}/api/health";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
@@ -79,7 +82,8 @@ public sealed class AppProcess : IDisposable
             try
             {
                 using var response = await http.GetAsync(target).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
+                var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                if (body.Contains("\"ready\":true", StringComparison.Ordinal))
                 {
                     return;
                 }

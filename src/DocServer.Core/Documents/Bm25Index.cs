@@ -3,19 +3,25 @@ using DocServer.Core.Evidence;
 namespace DocServer.Core.Documents;
 
 /// <summary>
-/// An in-memory BM25 index over chunks (k1 = 1.2, b = 0.75). Scores are normalised to 0..1 by the
-/// best score the query could reach (every query term at saturation), so they mean the same across
-/// queries and can stand in for rerank scores (E2's 0.25 cut). Thread-safe; removal is by document.
+/// An in-memory BM25 index over chunks (k1 = 1.2, b = 0.75). Scores are normalised to 0..1 by the best score
+/// the query could reach (every query term at saturation), so they mean the same across queries and can stand
+/// in for rerank scores (E2's 0.25 cut). Terms are interned; each term's postings are two growing int arrays
+/// (chunk ordinals ascending, frequencies). A search is document-at-a-time with max-score pruning: a chunk that
+/// cannot beat the current 10th best by its terms' upper bounds is never scored, so a search touches the rare
+/// terms' postings and skips through the common ones. Results are exactly those of scoring every chunk (same
+/// top k, order and scores). Thread-safe; removal is by document.
 /// </summary>
 public sealed class Bm25Index
 {
-    private const double K1 = 1.2;
-    private const double B = 0.75;
+    internal const double K1 = 1.2;
+    internal const double B = 0.75;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, List<(int Chunk, int Frequency)>> _postings = new(StringComparer.Ordinal);
-    private readonly List<(DocumentChunk Chunk, int Length)?> _chunks = [];
-    private readonly Dictionary<string, List<int>> _byDocument = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
+    private readonly List<PostingList> _lists = [];
+    private readonly List<DocumentChunk?> _chunks = [];
+    private readonly Dictionary<string, int[]> _byDocument = new(StringComparer.Ordinal);
+    private int[] _lengths = new int[1024];
     private long _totalLength;
     private int _live;
 
@@ -45,26 +51,36 @@ public sealed class Bm25Index
     public void Add(string docId, IReadOnlyList<DocumentChunk> chunks)
     {
         ArgumentNullException.ThrowIfNull(chunks);
+
+        // Tokenised outside the lock: the expensive part of an add does not hold up searches.
         var analysed = chunks.Select(c => (Chunk: c, Terms: Bm25Tokenizer.Terms(c.Text))).ToList();
         lock (_lock)
         {
             RemoveLocked(docId);
-            var ordinals = new List<int>(analysed.Count);
-            foreach (var (chunk, terms) in analysed)
+            var ordinals = new int[analysed.Count];
+            for (var i = 0; i < analysed.Count; i++)
             {
+                var (chunk, terms) = analysed[i];
                 var ordinal = _chunks.Count;
-                _chunks.Add((chunk, terms.Count));
-                ordinals.Add(ordinal);
+                _chunks.Add(chunk);
+                if (ordinal == _lengths.Length)
+                {
+                    Array.Resize(ref _lengths, _lengths.Length * 2);
+                }
+
+                _lengths[ordinal] = terms.Count;
+                ordinals[i] = ordinal;
                 _totalLength += terms.Count;
                 _live++;
-                foreach (var group in terms.GroupBy(t => t, StringComparer.Ordinal))
+                foreach (var (term, frequency) in Frequencies(terms))
                 {
-                    if (!_postings.TryGetValue(group.Key, out var list))
+                    if (!_termIds.TryGetValue(term, out var id))
                     {
-                        _postings[group.Key] = list = [];
+                        _termIds[term] = id = _lists.Count;
+                        _lists.Add(new PostingList());
                     }
 
-                    list.Add((ordinal, group.Count()));
+                    _lists[id].Append(ordinal, frequency, terms.Count);
                 }
             }
 
@@ -80,25 +96,24 @@ public sealed class Bm25Index
         }
     }
 
-    /// <summary>The best <paramref name="top"/> chunks for the query, best first.</summary>
+    /// <summary>The best <paramref name="top"/> chunks for the query, best first (ties: the earlier indexed first).</summary>
     public IReadOnlyList<SearchResult> Search(string query, int top)
     {
         var queryTerms = Bm25Tokenizer.Terms(query).Distinct(StringComparer.Ordinal).ToList();
         lock (_lock)
         {
-            if (_live == 0 || queryTerms.Count == 0)
+            if (_live == 0 || queryTerms.Count == 0 || top <= 0)
             {
                 return [];
             }
 
             var averageLength = (double)_totalLength / _live;
-            var scores = new Dictionary<int, (double Score, int Matched)>();
+            var active = new List<TermCursor>();
             var ceiling = 0.0;
             var counted = 0;
             foreach (var term in queryTerms)
             {
-                var live = _postings.TryGetValue(term, out var postings) ? postings.Where(p => _chunks[p.Chunk] is not null).ToList() : [];
-                if (live.Count == 0)
+                if (!_termIds.TryGetValue(term, out var id) || _lists[id].Live == 0)
                 {
                     // A word of the question that no chunk has counts against every chunk; a Hangul bigram
                     // spanning a particle (절차와 -> 차와) is an artefact of splitting and does not.
@@ -107,30 +122,40 @@ public sealed class Bm25Index
                 }
 
                 counted++;
-                var idf = Math.Log(1 + ((_live - live.Count + 0.5) / (live.Count + 0.5)));
+                var list = _lists[id];
+                var idf = Math.Log(1 + ((_live - list.Live + 0.5) / (list.Live + 0.5)));
                 ceiling += idf * (K1 + 1);
-                foreach (var (chunk, frequency) in live)
-                {
-                    var length = _chunks[chunk]!.Value.Length;
-                    var score = idf * frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / averageLength))));
-                    var (sum, matched) = scores.GetValueOrDefault(chunk);
-                    scores[chunk] = (sum + score, matched + 1);
-                }
+                active.Add(new TermCursor(list, active.Count, idf, Score(idf, list.MaxFrequency, list.MinLength, averageLength), _chunks));
             }
 
-            // Normalised: the share of the best score the known terms allow, times the share of the
-            // question's terms the chunk holds. 1.0 = every term present, each at saturation.
-            return [.. scores
-                .OrderByDescending(s => s.Value.Score)
-                .ThenBy(s => s.Key)
-                .Take(top)
-                .Select(s =>
-                {
-                    var chunk = _chunks[s.Key]!.Value.Chunk;
-                    var normalised = s.Value.Score / ceiling * s.Value.Matched / counted;
-                    return new SearchResult(chunk.DocId, chunk.ChunkId, chunk.Title, chunk.SectionTitle, chunk.Text, s.Value.Score, Math.Round(normalised, 4));
-                })];
+            if (active.Count == 0)
+            {
+                return [];
+            }
+
+            var best = new MaxScoreSearch(active, _lengths, averageLength, top).Run();
+            return [.. best.Select(hit =>
+            {
+                var chunk = _chunks[hit.Ordinal]!;
+                var normalised = hit.Score / ceiling * hit.Matched / counted;
+                return new SearchResult(chunk.DocId, chunk.ChunkId, chunk.Title, chunk.SectionTitle, chunk.Text, hit.Score, Math.Round(normalised, 4));
+            })];
         }
+    }
+
+    /// <summary>One term's BM25 contribution for a chunk: the one formula every score and bound uses.</summary>
+    internal static double Score(double idf, int frequency, int length, double averageLength) =>
+        idf * frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / averageLength))));
+
+    private static Dictionary<string, int> Frequencies(List<string> terms)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var term in terms)
+        {
+            counts[term] = counts.GetValueOrDefault(term) + 1;
+        }
+
+        return counts;
     }
 
     private static bool IsHangulBigram(string term) => term.Length == 2 && term[0] is >= '가' and <= '힣';
@@ -144,7 +169,13 @@ public sealed class Bm25Index
 
         foreach (var ordinal in ordinals)
         {
-            _totalLength -= _chunks[ordinal]!.Value.Length;
+            // Document frequencies count live chunks only: the removed chunk's terms, found again from its text.
+            foreach (var term in Bm25Tokenizer.Terms(_chunks[ordinal]!.Text).Distinct(StringComparer.Ordinal))
+            {
+                _lists[_termIds[term]].Live--;
+            }
+
+            _totalLength -= _lengths[ordinal];
             _chunks[ordinal] = null;
             _live--;
         }
@@ -152,9 +183,9 @@ public sealed class Bm25Index
         // Postings of removed chunks are skipped at search time and dropped here when they pile up.
         if (_chunks.Count > 1024 && _live < _chunks.Count / 2)
         {
-            foreach (var list in _postings.Values)
+            foreach (var list in _lists)
             {
-                list.RemoveAll(p => _chunks[p.Chunk] is null);
+                list.Compact(_chunks);
             }
         }
 

@@ -55,6 +55,10 @@ internal sealed class AskService(
         {
             AskLog.StreamAbandoned(logger, question.Length > 80 ? question[..80] : question);
         }
+        catch (IndexNotReadyException ex)
+        {
+            progress.Error(StatusCodes.Status503ServiceUnavailable, "Still starting", ex.Message);
+        }
         catch (Exception ex) when (ErrorResponses.IsStorageOutage(ex))
         {
             progress.Error(StatusCodes.Status503ServiceUnavailable, "Storage is unavailable", $"Storage could not be reached ({ex.GetType().Name}); ask again in a few seconds.");
@@ -97,7 +101,7 @@ internal sealed class AskService(
         await using var request = perAsk || progress is not null
             ? new GateRequest(perAsk ? arrivedAt ?? time.GetUtcNow() : null) { OnWaiting = progress is null ? null : progress.Queued }
             : null;
-        var results = await index.SearchAsync(question, options.Value.RetrievalTopK, cancellationToken).ConfigureAwait(false);
+        var results = index.Search(question, options.Value.RetrievalTopK);
         progress?.Retrieved(results);
         var retrieved = time.GetTimestamp();
         request?.KeepPlaceAfterCall = perAsk;

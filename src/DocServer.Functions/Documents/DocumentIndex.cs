@@ -1,42 +1,42 @@
 using DocServer.Core.Documents;
 using DocServer.Core.Evidence;
 using DocServer.Functions.Configuration;
-using Microsoft.Extensions.Options;
 using DocServer.Storage.Documents;
+using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Documents;
 
 /// <summary>
-/// This instance's search index over the shared document store. Storage is the truth; the index is a
-/// copy kept fresh by re-reading the document list at most every IndexRefreshInterval and loading only
-/// the documents that changed, so every instance serves the same documents within that interval.
-/// Changes made by this instance apply at once. While storage cannot be reached, searches answer from
-/// what the index holds (and the refresh is tried again after the interval).
+/// This instance's search index over the shared document store. Storage is the truth; the index is a copy,
+/// loaded after the app already listens (<see cref="IndexLoader"/>) and kept fresh in the background every
+/// IndexRefreshInterval, loading only the documents that changed. A search never waits for storage: it answers
+/// from what the index holds, or, before the first load is complete, refuses with <see cref="IndexNotReadyException"/>.
+/// Changes made by this instance apply at once.
 /// </summary>
-internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptions> options, TimeProvider time, ILogger<DocumentIndex> logger) : IDisposable
+internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptions> options, TimeProvider time)
 {
+    /// <summary>Chunk reads in flight while loading: one query per document, many at once.</summary>
+    private const int LoadParallelism = 16;
+
     private readonly Bm25Index _index = new();
     private readonly Dictionary<string, DateTimeOffset> _loaded = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private long _lastRefresh = long.MinValue;
+    private int _documentsToLoad;
+    private int _documentsLoaded;
+    private long _refreshedAt;
+    private volatile bool _ready;
 
-    public void Dispose() => _refresh.Dispose();
+    public bool IsReady => _ready;
 
-    public async Task<IReadOnlyList<SearchResult>> SearchAsync(string query, int top, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RefreshIfStaleAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
-        {
-            // The documents this instance holds still answer; the next search tries storage again.
-            Interlocked.Exchange(ref _lastRefresh, time.GetTimestamp());
-            Hosting.FunctionLog.IndexStale(logger, ex.Message);
-        }
+    /// <summary>What the index holds and how fresh it is, for /api/health.</summary>
+    public IndexState State => new(
+        _ready,
+        Volatile.Read(ref _documentsLoaded),
+        Volatile.Read(ref _documentsToLoad),
+        _index.ChunkCount,
+        Interlocked.Read(ref _refreshedAt) is var at and not 0 ? Math.Round(time.GetElapsedTime(at).TotalSeconds, 1) : null);
 
-        return _index.Search(query, top);
-    }
+    public IReadOnlyList<SearchResult> Search(string query, int top) =>
+        _ready ? _index.Search(query, top) : throw new IndexNotReadyException(Volatile.Read(ref _documentsLoaded), Volatile.Read(ref _documentsToLoad));
 
     public void Put(DocumentRecord document, IReadOnlyList<DocumentChunk> chunks)
     {
@@ -57,31 +57,8 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
         }
     }
 
-    public async Task RefreshIfStaleAsync(CancellationToken cancellationToken)
-    {
-        if (_lastRefresh != long.MinValue && time.GetElapsedTime(Interlocked.Read(ref _lastRefresh)) < options.Value.IndexRefreshInterval)
-        {
-            return;
-        }
-
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_lastRefresh != long.MinValue && time.GetElapsedTime(Interlocked.Read(ref _lastRefresh)) < options.Value.IndexRefreshInterval)
-            {
-                return;
-            }
-
-            await RefreshAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Exchange(ref _lastRefresh, time.GetTimestamp());
-        }
-        finally
-        {
-            _refresh.Release();
-        }
-    }
-
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>Brings the index up to the document list: drops the deleted, loads the new and the changed (in parallel).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var documents = await store.ListAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<string, DateTimeOffset> loaded;
@@ -95,9 +72,20 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
             Remove(gone);
         }
 
-        foreach (var document in documents.Where(d => !loaded.TryGetValue(d.Id, out var at) || at != d.IngestedAt))
+        var changed = documents.Where(d => !loaded.TryGetValue(d.Id, out var at) || at != d.IngestedAt).ToList();
+        Volatile.Write(ref _documentsToLoad, documents.Count);
+        Volatile.Write(ref _documentsLoaded, documents.Count - changed.Count);
+        await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken }, async (document, ct) =>
         {
-            Put(document, await store.ChunksAsync(document, cancellationToken).ConfigureAwait(false));
-        }
+            Put(document, await store.ChunksAsync(document, ct).ConfigureAwait(false));
+            Interlocked.Increment(ref _documentsLoaded);
+        }).ConfigureAwait(false);
+        Interlocked.Exchange(ref _refreshedAt, time.GetTimestamp());
+        _ready = true;
     }
+
+    public TimeSpan RefreshInterval => options.Value.IndexRefreshInterval;
 }
+
+/// <summary>The index as /api/health reports it: ready, documents loaded of those listed, chunks, seconds since the last refresh.</summary>
+internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, double? RefreshedSecondsAgo);

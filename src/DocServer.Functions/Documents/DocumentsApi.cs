@@ -67,8 +67,28 @@ internal static class DocumentsApi
         return document is null ? Problems.BadRequest(problem!) : TypedResults.Created($"/api/documents/{document.Id}", document);
     }
 
-    internal static async Task<Ok<IReadOnlyList<DocumentRecord>>> ListAsync(DocumentStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListAsync(cancellationToken).ConfigureAwait(false));
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>A page of documents in id order; pass the page's continuationToken back for the next one.</summary>
+    internal static async Task<Results<Ok<DocumentList>, ProblemHttpResult>> ListAsync(
+        DocumentStore store, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var size = pageSize ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            return Problems.BadRequest($"pageSize must be between 1 and {MaxPageSize} (got {size}).");
+        }
+
+        var continuation = PageContinuation.TryParse(continuationToken);
+        if (continuationToken is not null && continuation is null)
+        {
+            return Problems.BadRequest("continuationToken is not one this API gave out: pass the continuationToken of the previous page as it was, or leave it out for the first page.");
+        }
+
+        var page = await store.ListPageAsync(size, continuation, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new DocumentList(page.Items, page.Next?.ToString()));
+    }
 
     internal static async Task<Results<Ok<DocumentRecord>, ProblemHttpResult>> GetAsync(string id, DocumentStore store, CancellationToken cancellationToken) =>
         DocumentIngestion.IsValidId(id) && await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } document
@@ -86,3 +106,6 @@ internal static class DocumentsApi
         return TypedResults.NoContent();
     }
 }
+
+/// <summary>GET /api/documents: a page of documents, and the token for the next page (null on the last).</summary>
+internal sealed record DocumentList(IReadOnlyList<DocumentRecord> Items, string? ContinuationToken);

@@ -19,7 +19,7 @@ internal static class HealthApi
         return api;
     }
 
-    internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(GateClient gates, EndpointHealth endpoints, HttpResponse response, CancellationToken cancellationToken)
+    internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(GateClient gates, EndpointHealth endpoints, Documents.DocumentIndex index, HttpResponse response, CancellationToken cancellationToken)
     {
         IReadOnlyList<GateStatus> statuses = [];
         string? storageError = null;
@@ -33,17 +33,19 @@ internal static class HealthApi
         }
 
         var hosts = endpoints.Reports();
-        var status = storageError is not null ? "unhealthy" : hosts.Any(h => h.State == "down") ? "degraded" : "healthy";
+        // "loading": listening and serving everything but asks, which answer 503 until the index is loaded.
+        var state = index.State;
+        var status = storageError is not null ? "unhealthy" : !state.Ready ? "loading" : hosts.Any(h => h.State == "down") ? "degraded" : "healthy";
         if (storageError is not null)
         {
             response.Headers.RetryAfter = ErrorResponses.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var report = new HealthReport(status, new StorageHealth(storageError is null, storageError), hosts, statuses);
+        var report = new HealthReport(status, new StorageHealth(storageError is null, storageError), state, hosts, statuses);
         return TypedResults.Json(report, statusCode: storageError is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
 
-internal sealed record HealthReport(string Status, StorageHealth Storage, IReadOnlyList<EndpointHealthReport> Endpoints, IReadOnlyList<GateStatus> Gates);
+internal sealed record HealthReport(string Status, StorageHealth Storage, Documents.IndexState Index, IReadOnlyList<EndpointHealthReport> Endpoints, IReadOnlyList<GateStatus> Gates);
 
 internal sealed record StorageHealth(bool Reachable, string? Error);

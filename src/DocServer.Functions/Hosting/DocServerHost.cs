@@ -94,6 +94,7 @@ internal static class DocServerHost
         services.AddSingleton<DigestService>();
         services.AddSingleton<FunctionInvoker>();
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<IndexLoader>();
         services.AddHostedService<TimerScheduler>();
         // One listener per queue; AddSingleton, because AddHostedService keeps only one service of a type.
         services.AddSingleton<IHostedService>(sp => Listener(sp, "Extract", sp.GetRequiredService<StorageResources>().Extract, sp.GetRequiredService<StorageResources>().ExtractPoison));

@@ -14,6 +14,9 @@ internal static class ErrorResponses
     /// <summary>Seconds a caller should wait after a 503 before trying again: storage blips last seconds.</summary>
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>After a 503 from an instance still loading its index: loads take seconds.</summary>
+    public const int IndexRetryAfterSeconds = 2;
+
     public static IServiceCollection AddErrorResponses(this IServiceCollection services) =>
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
@@ -26,6 +29,12 @@ internal static class ErrorResponses
                     ? $"The body is not valid JSON: {json.Message}"
                     : bad.Message;
                 FunctionLog.ClientError(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, bad.StatusCode, context.ProblemDetails.Detail);
+            }
+            else if (error is Documents.IndexNotReadyException loading)
+            {
+                context.ProblemDetails.Title = "Still starting";
+                context.ProblemDetails.Detail = loading.Message;
+                http.Response.Headers.RetryAfter = IndexRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             else if (error is not null && IsStorageOutage(error))
             {
@@ -45,11 +54,11 @@ internal static class ErrorResponses
             {
                 // Bad request bodies (malformed JSON, too large) are the caller's to fix, not server errors.
                 BadHttpRequestException bad => bad.StatusCode,
-                _ when IsStorageOutage(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ when IsStorageOutage(ex) || ex is Documents.IndexNotReadyException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
             // Client errors and outages are logged above, once, without a stack trace; real faults keep the middleware's error log.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException || IsStorageOutage(context.Exception),
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or Documents.IndexNotReadyException || IsStorageOutage(context.Exception),
         });
         app.UseStatusCodePages();
         return app;

@@ -1,15 +1,14 @@
 using DocServer.Functions.Configuration;
-using DocServer.Functions.Documents;
 using Microsoft.Extensions.Azure;
 
 namespace DocServer.Functions.Hosting;
 
 /// <summary>
 /// Before the first request: the prompts and model clients are built (a broken prompt file or endpoint
-/// stops start-up here, naming it, rather than failing the first ask), storage exists (created if
-/// missing) and the index holds every document.
+/// stops start-up here, naming it, rather than failing the first ask) and storage exists (created if
+/// missing). The index loads after the app listens (<see cref="Documents.IndexLoader"/>).
 /// </summary>
-internal sealed class StartupTasks(Prompts prompts, LanguageModels models, StorageResources storage, DocumentIndex index, AzureEventSourceLogForwarder azureLogs) : IHostedService
+internal sealed class StartupTasks(Prompts prompts, LanguageModels models, StorageResources storage, AzureEventSourceLogForwarder azureLogs) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,7 +17,6 @@ internal sealed class StartupTasks(Prompts prompts, LanguageModels models, Stora
         GC.KeepAlive(prompts);
         GC.KeepAlive(models);
         await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await index.RefreshIfStaleAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

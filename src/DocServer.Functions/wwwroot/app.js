@@ -171,10 +171,24 @@ async function refreshGates() {
   } finally { setTimeout(refreshGates, 1000); }
 }
 
+/** Every page of the document list (the API hands them out a page at a time). */
+async function allDocuments() {
+  const documents = [];
+  let token = null;
+  do {
+    const response = await api(`/api/documents?pageSize=500${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`);
+    if (!response.ok) throw new Error(await problem(response));
+    const page = await response.json();
+    documents.push(...page.items);
+    token = page.continuationToken;
+  } while (token);
+  return documents;
+}
+
 async function refreshDocuments() {
-  const response = await api('/api/documents');
-  if (!response.ok) { $('documents-status').textContent = await problem(response); return; }
-  const documents = (await response.json()).sort((a, b) => (b.ingestedAt || '').localeCompare(a.ingestedAt || ''));
+  let documents;
+  try { documents = await allDocuments(); } catch (error) { $('documents-status').textContent = error.message; return; }
+  documents.sort((a, b) => (b.ingestedAt || '').localeCompare(a.ingestedAt || ''));
   const list = $('document-list');
   list.innerHTML = '';
   for (const d of documents) {

@@ -95,6 +95,22 @@ public sealed class DocumentStore
         return records;
     }
 
+    /// <summary>
+    /// One page of the documents, in id order. <paramref name="continuation"/> is what the previous page returned
+    /// (null for the first); the page's own is null when there are no more.
+    /// </summary>
+    public async Task<DocumentPage> ListPageAsync(int pageSize, PageContinuation? continuation, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        await foreach (var page in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition, maxPerPage: pageSize, cancellationToken: cancellationToken)
+                           .AsPages(continuation?.Token, pageSize).ConfigureAwait(false))
+        {
+            return new DocumentPage([.. page.Values.Select(Record)], page.ContinuationToken is { Length: > 0 } next ? new PageContinuation(next) : null);
+        }
+
+        return new DocumentPage([], null);
+    }
+
     public async Task<IReadOnlyList<DocumentChunk>> ChunksAsync(DocumentRecord document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);

@@ -65,6 +65,39 @@ public sealed class DocumentStoreTests
     }
 
     [Fact]
+    public async Task ListPage_PagesOfTwo_GiveEveryDocumentOnceInIdOrderThenNoContinuation()
+    {
+        var (store, _) = await NewStoreAsync();
+        foreach (var id in new[] { "d3", "d1", "d5", "d2", "d4" })
+        {
+            await store.SaveAsync(id, id, "text/plain", "content", Chunks(id, 1), CancellationToken.None);
+        }
+
+        var seen = new List<string>();
+        PageContinuation? next = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.ListPageAsync(2, next is null ? null : PageContinuation.TryParse(next.ToString()), CancellationToken.None);
+            Assert.True(page.Items.Count <= 2);
+            seen.AddRange(page.Items.Select(d => d.Id));
+            next = page.Next;
+            pages++;
+        }
+        while (next is not null && pages < 10);
+
+        Assert.Equal(["d1", "d2", "d3", "d4", "d5"], seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("d1.")]
+    [InlineData("x1.YWJj")]
+    [InlineData("d1.!!!not-base64")]
+    public void PageContinuation_TextItDidNotWrite_IsRefused(string text) => Assert.Null(PageContinuation.TryParse(text));
+
+    [Fact]
     public async Task Save_EightIngestsOfOneIdAtOnce_LeaveOneWholeVersionAndNoOtherRows()
     {
         var (store, prefix) = await NewStoreAsync();

@@ -1,0 +1,45 @@
+using DocServer.Functions.Hosting;
+
+namespace DocServer.Functions.Documents;
+
+/// <summary>
+/// Loads the index once the app listens (the Functions host waits only briefly for the handler to listen), then
+/// refreshes it every IndexRefreshInterval, off the ask path. Storage failures are logged and retried at the
+/// interval; the index keeps answering from what it holds.
+/// </summary>
+internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogger<IndexLoader> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Start-up is not held up: the first load runs after the host has started listening.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var started = time.GetTimestamp();
+            try
+            {
+                var wasReady = index.IsReady;
+                await index.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                if (!wasReady)
+                {
+                    var state = index.State;
+                    var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
+                    FunctionLog.IndexLoaded(logger, state.Documents, state.Chunks, elapsedMs);
+                }
+            }
+            catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex) && !stoppingToken.IsCancellationRequested)
+            {
+                FunctionLog.IndexStale(logger, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(index.RefreshInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+}
