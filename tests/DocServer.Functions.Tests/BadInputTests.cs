@@ -90,7 +90,7 @@ public sealed class BadInputTests : IAsyncLifetime
     /// <summary>The documents as stored, with their chunks' text and the original: what a bad request must not touch.</summary>
     private async Task<string> StoredStateAsync()
     {
-        var documents = await _client.GetFromJsonAsync<List<DocumentRecord>>("/api/documents", AppFactory.JsonOptions);
-        return string.Join('|', documents!.Select(d => $"{d.Id}:{d.IngestedAt:O}:{d.Chunks}:{d.Characters}"));
+        var documents = await _client.GetFromJsonAsync<DocumentList>("/api/documents?pageSize=1000", AppFactory.JsonOptions);
+        return string.Join('|', documents!.Items.Select(d => $"{d.Id}:{d.IngestedAt:O}:{d.Chunks}:{d.Characters}"));
     }
 }

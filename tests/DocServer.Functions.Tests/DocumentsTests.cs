@@ -54,8 +54,9 @@ public sealed class DocumentsTests
         var created = await client.PostAsync("/api/documents", form);
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var listed = await client.GetFromJsonAsync<List<DocumentRecord>>("/api/documents", AppFactory.JsonOptions);
-        var document = Assert.Single(listed!);
+        var listed = await client.GetFromJsonAsync<DocumentList>("/api/documents", AppFactory.JsonOptions);
+        var document = Assert.Single(listed!.Items);
+        Assert.Null(listed.ContinuationToken);
         Assert.Equal("lease", document.Id);
         Assert.Equal("text/markdown", document.ContentType);
         Assert.Equal(3, document.Chunks);
@@ -75,5 +76,33 @@ public sealed class DocumentsTests
         Assert.False(answer.Found);
         var boiler = await AppFactory.ReadAsync<AskResponse>(await client.PostAsJsonAsync("/api/ask", new { question = "How often must the boiler be serviced?" }));
         Assert.Contains(boiler.Evidence, e => e.Span.Contains("twelve months", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task List_PageSizeTwo_PagesThroughEveryDocumentOnce_AndRefusesATokenItDidNotGive()
+    {
+        await using var app = await AppFactory.StartAsync();
+        using var client = app.CreateClient();
+        foreach (var id in new[] { "c", "a", "e", "b", "d" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/documents", new { id, content = $"Document {id}.", contentType = "text" })).StatusCode);
+        }
+
+        var ids = new List<string>();
+        string? token = null;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = await client.GetFromJsonAsync<DocumentList>($"/api/documents?pageSize=2{(token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token))}", AppFactory.JsonOptions);
+            Assert.True(page!.Items.Count <= 2);
+            ids.AddRange(page.Items.Select(d => d.Id));
+            if ((token = page.ContinuationToken) is null)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["a", "b", "c", "d", "e"], ids);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/documents?continuationToken=made-up")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/documents?pageSize=5000")).StatusCode);
     }
 }

@@ -12,7 +12,7 @@ namespace DocServer.Functions.Ask;
 /// a restart or scale-in loses nothing. A second delivery of an ask that already has its result does nothing.
 /// The sweep timer removes expired results.
 /// </summary>
-internal sealed class AskJobs(StorageResources storage, AskService asks, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, ILogger<AskJobs> logger)
+internal sealed class AskJobs(StorageResources storage, AskService asks, Documents.DocumentIndex index, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, ILogger<AskJobs> logger)
 {
     public async Task<string> StartAsync(string question, CancellationToken cancellationToken)
     {
@@ -62,6 +62,8 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, IOption
             return record?.Status ?? "gone";
         }
 
+        // An instance that has just started takes queued asks before its index is loaded: they wait for it.
+        await index.WhenReadyAsync(cancellationToken).ConfigureAwait(false);
         var expires = time.GetUtcNow() + options.Value.AsyncResultTtl;
         AskResponse result;
         try

@@ -93,6 +93,12 @@ internal sealed class DocServerOptions
     public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How often the index snapshot (every document's chunks in a few blobs, what a new instance loads from) is
+    /// rewritten when documents changed; by whichever instance takes the writer lease.
+    /// </summary>
+    public TimeSpan IndexSnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// A digest covers documents stamped up to this long before the run starts. A document is stamped one
     /// storage request before its row is written (seconds at worst, with retries), so one stamped inside a
     /// run's window is always visible to that run; without the lag, a document stamped just before the cut-off

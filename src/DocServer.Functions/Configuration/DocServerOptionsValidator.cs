@@ -89,7 +89,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("SynthesisFirstTokenTimeout", options.SynthesisFirstTokenTimeout), ("SynthesisIdleTimeout", options.SynthesisIdleTimeout), ("SynthesisTimeout", options.SynthesisTimeout),
             ("SummaryFirstTokenTimeout", options.SummaryFirstTokenTimeout), ("SummaryIdleTimeout", options.SummaryIdleTimeout), ("SummaryTimeout", options.SummaryTimeout),
             ("ProbeInterval", options.ProbeInterval), ("StreamPingInterval", options.StreamPingInterval),
-            ("IndexRefreshInterval", options.IndexRefreshInterval),
+            ("IndexRefreshInterval", options.IndexRefreshInterval), ("IndexSnapshotInterval", options.IndexSnapshotInterval),
             ("QueueMessageLease", options.QueueMessageLease),
             ("AskWaitBudget", options.AskWaitBudget), ("BackgroundWaitBudget", options.BackgroundWaitBudget), ("AsyncResultTtl", options.AsyncResultTtl),
             ("StorageAskTimeout", options.StorageAskTimeout), ("StorageBackgroundTimeout", options.StorageBackgroundTimeout),

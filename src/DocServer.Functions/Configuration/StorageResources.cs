@@ -23,6 +23,7 @@ internal sealed class StorageResources
         Background = new StorageClients(account, new StorageRetry(options.StorageBackgroundTimeout, options.StorageBackgroundRetries, TimeSpan.FromSeconds(1)));
         Gates = new TableEntityRowStore(Interactive, prefix + "gates");
         Documents = new DocumentStore(Interactive, prefix, time);
+        IndexSnapshots = new IndexSnapshotStore(Background, prefix);
         Asks = new AskResultStore(Background, prefix);
         Digests = new DigestStore(Background, prefix);
         Extract = new QueuedWork(Background, options.ExtractQueue);
@@ -38,6 +39,8 @@ internal sealed class StorageResources
     public TableEntityRowStore Gates { get; }
 
     public DocumentStore Documents { get; }
+
+    public IndexSnapshotStore IndexSnapshots { get; }
 
     public AskResultStore Asks { get; }
 
@@ -57,6 +60,7 @@ internal sealed class StorageResources
         await Task.WhenAll(
             Gates.CreateIfNotExistsAsync(cancellationToken),
             Documents.CreateIfNotExistsAsync(cancellationToken),
+            IndexSnapshots.CreateIfNotExistsAsync(cancellationToken),
             Asks.CreateIfNotExistsAsync(cancellationToken),
             Digests.CreateIfNotExistsAsync(cancellationToken),
             Extract.CreateIfNotExistsAsync(cancellationToken),

@@ -8,24 +8,32 @@ namespace DocServer.Functions.Documents;
 
 /// <summary>
 /// This instance's search index over the shared document store. Storage is the truth; the index is a copy,
-/// loaded after the app already listens (<see cref="IndexLoader"/>) and kept fresh in the background every
+/// loaded after the app already listens (<see cref="IndexLoader"/>): from the newest snapshot where a document's
+/// version there is its current one, from its chunk rows otherwise; then kept fresh in the background every
 /// IndexRefreshInterval, loading only the documents that changed. A search never waits for storage: it answers
 /// from what the index holds, or, before the first load is complete, refuses with <see cref="IndexNotReadyException"/>.
 /// Changes made by this instance apply at once.
 /// </summary>
-internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptions> options, TimeProvider time)
+internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snapshots, IOptions<DocServerOptions> options, TimeProvider time)
 {
     /// <summary>Chunk reads in flight while loading: one query per document, many at once.</summary>
     private const int LoadParallelism = 16;
 
     private readonly Bm25Index _index = new();
-    private readonly Dictionary<string, DateTimeOffset> _loaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SnapshotDocument> _loaded = new(StringComparer.Ordinal);
     private int _documentsToLoad;
     private int _documentsLoaded;
     private long _refreshedAt;
+    private long _snapshotAt;
+    private int _changesSinceSnapshot;
+    private int _fromSnapshot;
+    private readonly TaskCompletionSource _loadedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _ready;
 
     public bool IsReady => _ready;
+
+    /// <summary>Completes when the first load is done: for work that can wait (a queued ask), unlike an HTTP ask.</summary>
+    public Task WhenReadyAsync(CancellationToken cancellationToken) => _loadedOnce.Task.WaitAsync(cancellationToken);
 
     /// <summary>What the index holds and how fresh it is, for /api/health.</summary>
     public IndexState State => new(
@@ -33,6 +41,7 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
         Volatile.Read(ref _documentsLoaded),
         Volatile.Read(ref _documentsToLoad),
         _index.ChunkCount,
+        Volatile.Read(ref _fromSnapshot),
         Interlocked.Read(ref _refreshedAt) is var at and not 0 ? Math.Round(time.GetElapsedTime(at).TotalSeconds, 1) : null);
 
     public IReadOnlyList<SearchResult> Search(string query, int top) =>
@@ -41,11 +50,18 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
     public void Put(DocumentRecord document, IReadOnlyList<DocumentChunk> chunks)
     {
         ArgumentNullException.ThrowIfNull(document);
-        _index.Add(document.Id, chunks);
+        Put(new SnapshotDocument(document.Id, document.Version, document.IngestedAt, chunks));
+    }
+
+    private void Put(SnapshotDocument document)
+    {
+        _index.Add(document.Id, document.Chunks);
         lock (_loaded)
         {
-            _loaded[document.Id] = document.IngestedAt;
+            _loaded[document.Id] = document;
         }
+
+        Interlocked.Increment(ref _changesSinceSnapshot);
     }
 
     public void Remove(string id)
@@ -55,16 +71,21 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
         {
             _loaded.Remove(id);
         }
+
+        Interlocked.Increment(ref _changesSinceSnapshot);
     }
 
     /// <summary>Brings the index up to the document list: drops the deleted, loads the new and the changed (in parallel).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var documents = await store.ListAsync(cancellationToken).ConfigureAwait(false);
-        Dictionary<string, DateTimeOffset> loaded;
+        // The first load lists the documents and reads the snapshot at once; later refreshes only list.
+        var listing = store.ListAsync(cancellationToken);
+        var snapshot = _ready ? null : await ReadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await listing.ConfigureAwait(false);
+        Dictionary<string, SnapshotDocument> loaded;
         lock (_loaded)
         {
-            loaded = new Dictionary<string, DateTimeOffset>(_loaded, StringComparer.Ordinal);
+            loaded = new Dictionary<string, SnapshotDocument>(_loaded, StringComparer.Ordinal);
         }
 
         foreach (var gone in loaded.Keys.Except(documents.Select(d => d.Id)).ToList())
@@ -72,7 +93,20 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
             Remove(gone);
         }
 
-        var changed = documents.Where(d => !loaded.TryGetValue(d.Id, out var at) || at != d.IngestedAt).ToList();
+        var changed = documents.Where(d => !loaded.TryGetValue(d.Id, out var held) || held.IngestedAt != d.IngestedAt || held.Version != d.Version).ToList();
+        if (snapshot is not null)
+        {
+            // A document whose current version the snapshot holds is taken from it; the rest from their chunk rows.
+            var fresh = changed.Where(d => d.Version is not null && snapshot.TryGetValue(d.Id, out var s) && s.Version == d.Version).ToList();
+            foreach (var document in fresh)
+            {
+                Put(snapshot[document.Id]);
+            }
+
+            Volatile.Write(ref _fromSnapshot, fresh.Count);
+            changed = [.. changed.Except(fresh)];
+        }
+
         Volatile.Write(ref _documentsToLoad, documents.Count);
         Volatile.Write(ref _documentsLoaded, documents.Count - changed.Count);
         await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken }, async (document, ct) =>
@@ -81,11 +115,51 @@ internal sealed class DocumentIndex(DocumentStore store, IOptions<DocServerOptio
             Interlocked.Increment(ref _documentsLoaded);
         }).ConfigureAwait(false);
         Interlocked.Exchange(ref _refreshedAt, time.GetTimestamp());
+        if (!_ready && snapshot is not null && changed.Count == 0)
+        {
+            // Loaded wholly from a snapshot that is current: nothing new to write.
+            Volatile.Write(ref _changesSinceSnapshot, 0);
+            Interlocked.Exchange(ref _snapshotAt, time.GetTimestamp());
+        }
+
         _ready = true;
+        _loadedOnce.TrySetResult();
+    }
+
+    /// <summary>
+    /// Writes a new snapshot when the index changed since the last one this instance knows of and the last is
+    /// older than IndexSnapshotInterval (or there was none), if no other instance holds the writer lease.
+    /// </summary>
+    public async Task<bool> WriteSnapshotIfDueAsync(CancellationToken cancellationToken)
+    {
+        var last = Interlocked.Read(ref _snapshotAt);
+        if (!_ready || Volatile.Read(ref _changesSinceSnapshot) == 0 || (last != 0 && time.GetElapsedTime(last) < options.Value.IndexSnapshotInterval))
+        {
+            return false;
+        }
+
+        List<SnapshotDocument> documents;
+        lock (_loaded)
+        {
+            documents = [.. _loaded.Values];
+        }
+
+        Volatile.Write(ref _changesSinceSnapshot, 0);
+        Interlocked.Exchange(ref _snapshotAt, time.GetTimestamp());
+        return await snapshots.TryWriteAsync(documents, time.GetUtcNow().UtcTicks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
     }
 
     public TimeSpan RefreshInterval => options.Value.IndexRefreshInterval;
+
+    private async Task<Dictionary<string, SnapshotDocument>?> ReadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var documents = await snapshots.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return documents?.ToDictionary(d => d.Id, StringComparer.Ordinal);
+    }
 }
 
-/// <summary>The index as /api/health reports it: ready, documents loaded of those listed, chunks, seconds since the last refresh.</summary>
-internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, double? RefreshedSecondsAgo);
+/// <summary>
+/// The index as /api/health reports it: ready, documents loaded of those listed, chunks, how many documents the
+/// first load took from the snapshot, seconds since the last refresh.
+/// </summary>
+internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, int FromSnapshot, double? RefreshedSecondsAgo);

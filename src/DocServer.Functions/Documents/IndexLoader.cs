@@ -4,8 +4,8 @@ namespace DocServer.Functions.Documents;
 
 /// <summary>
 /// Loads the index once the app listens (the Functions host waits only briefly for the handler to listen), then
-/// refreshes it every IndexRefreshInterval, off the ask path. Storage failures are logged and retried at the
-/// interval; the index keeps answering from what it holds.
+/// refreshes it every IndexRefreshInterval, off the ask path, and writes the snapshot when it is due. Storage
+/// failures are logged and retried at the interval; the index keeps answering from what it holds.
 /// </summary>
 internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogger<IndexLoader> logger) : BackgroundService
 {
@@ -20,6 +20,7 @@ internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogge
             {
                 var wasReady = index.IsReady;
                 await index.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                await index.WriteSnapshotIfDueAsync(stoppingToken).ConfigureAwait(false);
                 if (!wasReady)
                 {
                     var state = index.State;

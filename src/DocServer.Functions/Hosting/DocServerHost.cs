@@ -49,6 +49,7 @@ internal static class DocServerHost
             Options(sp),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Documents);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().IndexSnapshots);
         services.AddSingleton(sp => new Prompts(Options(sp)));
         services.AddSingleton(sp => new EndpointHealth(Options(sp).Endpoints.Keys, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EndpointHealth>>()));
         services.AddSingleton(sp => new LanguageModels(Options(sp), sp.GetRequiredService<EndpointHealth>()));

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DocServer.Core.Documents;
+using DocServer.Storage.Documents;
+using DocServer.Testing;
+
+namespace DocServer.Benchmarks;
+
+/// <summary>
+/// A corpus of documents of 20 chunks seeded straight into storage (DocumentStore, as ingest writes it, 32 at a
+/// time), then a new app process on it: the time from its start to its first 200 answer, its memory, and the
+/// retrieval time of 30 fixed questions (the model answers at once). Then ingest over HTTP with 4 clients.
+/// </summary>
+internal static class ScaleBenchmark
+{
+    private const int ChunksPerDocument = 20;
+    private const int Questions = 30;
+
+    public static async Task<int> RunAsync(int[] sizes)
+    {
+        var azurite = await AzuriteServer.GetAsync().ConfigureAwait(false);
+        await using var mlx = await ScriptedMlxServer.StartAsync().ConfigureAwait(false);
+        mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt)));
+        var rows = new List<string[]>();
+        foreach (var chunks in sizes)
+        {
+            var prefix = "sc" + Guid.NewGuid().ToString("N")[..10];
+            var seeding = Stopwatch.StartNew();
+            var documents = await SeedAsync(azurite, prefix, chunks / ChunksPerDocument).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"seeded {documents} documents ({chunks} chunks) in {seeding.Elapsed.TotalSeconds:F0} s").ConfigureAwait(false);
+
+            var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+            var started = Stopwatch.StartNew();
+            using var app = AppProcess.Start(AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, prefix), url);
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+            var listening = await UntilAsync(async () => (await TryGetAsync(http, "/api/health").ConfigureAwait(false)) is not null).ConfigureAwait(false);
+            var listeningMs = started.Elapsed.TotalMilliseconds;
+            await UntilAsync(async () => (await TryAskAsync(http, Question(0)).ConfigureAwait(false)) is not null).ConfigureAwait(false);
+            var readyMs = started.Elapsed.TotalMilliseconds;
+            var rss = app.ResidentMegabytes();
+            var retrieval = new List<double>();
+            for (var round = 0; round < 3; round++)
+            {
+                for (var q = 0; q < Questions; q++)
+                {
+                    var answer = (await TryAskAsync(http, Question(q)).ConfigureAwait(false))!.Value;
+                    retrieval.Add(answer.GetProperty("timings").GetProperty("retrievalMs").GetDouble());
+                }
+            }
+
+            rows.Add([$"{chunks:N0} chunks ({documents:N0} documents)", F(listening ? listeningMs : double.NaN), F(readyMs), F(Percentiles.Of(retrieval, 50), 2), F(Percentiles.Of(retrieval, 95), 2), F(rss)]);
+            rows.Add(["  ingest over HTTP, 200 documents of 20 chunks, 4 clients (documents/s)", "", F(await IngestRateAsync(http).ConfigureAwait(false), 1), "", "", ""]);
+        }
+
+        Console.WriteLine($"a new app process on a seeded corpus; {Questions} questions x 3, the model answering at once");
+        Table.Print(["corpus", "listening (ms)", "first 200 answer (ms)", "retrieval p50 (ms)", "retrieval p95 (ms)", "RSS (MB)"], rows);
+        return 0;
+    }
+
+    private static async Task<int> SeedAsync(AzuriteServer azurite, string prefix, int documents)
+    {
+        var store = new DocumentStore(azurite.Clients(), prefix, TimeProvider.System);
+        await store.CreateIfNotExistsAsync(CancellationToken.None).ConfigureAwait(false);
+        await Parallel.ForEachAsync(Enumerable.Range(0, documents), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (d, ct) =>
+        {
+            var (id, text, chunks) = Document(d);
+            await store.SaveAsync(id, id, "text/plain", text, chunks, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return documents;
+    }
+
+    /// <summary>A document of 20 chunks: the fixtures' Korean and English sentences with document-specific words.</summary>
+    private static (string Id, string Text, List<DocumentChunk> Chunks) Document(int d)
+    {
+        var sentences = Sentences.Value;
+        var random = new Random(d);
+        var id = $"doc{d:D6}";
+        var chunks = new List<DocumentChunk>(ChunksPerDocument);
+        for (var c = 0; c < ChunksPerDocument; c++)
+        {
+            var text = string.Join(". ", Enumerable.Range(0, 3).Select(_ => $"{sentences[random.Next(sentences.Length)]} 항목{random.Next(20_000)} item{random.Next(20_000)}"));
+            chunks.Add(new DocumentChunk(id, c, id, null, text));
+        }
+
+        return (id, string.Join("\n\n", chunks.Select(c => c.Text)), chunks);
+    }
+
+    private static readonly Lazy<string[]> Sentences = new(() =>
+        (EvidenceFixtures.KoreanLeaveRule + " " + EvidenceFixtures.KoreanDefinitions + " " + EvidenceFixtures.KoreanPenalties + " " + EvidenceFixtures.EnglishTenancy + " " + EvidenceFixtures.EnglishBoiler)
+            .Split([". ", "다. "], StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The bench's fixed questions: the fixtures' questions and document-specific words, in both languages.</summary>
+    private static string Question(int q) => (q % 3) switch
+    {
+        0 => $"{EvidenceFixtures.KoreanQuestion} 항목{q * 611 % 20_000}",
+        1 => $"{EvidenceFixtures.EnglishQuestion} item{q * 733 % 20_000}",
+        _ => $"보일러 압력 boiler pressure item{q * 97 % 20_000}",
+    };
+
+    private static async Task<double> IngestRateAsync(HttpClient http)
+    {
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(900_000, 200), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (d, ct) =>
+        {
+            var (id, text, _) = Document(d);
+            using var response = await http.PostAsJsonAsync("/api/documents", new { id, content = text, contentType = "text" }, ct).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+        }).ConfigureAwait(false);
+        return 200 / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<JsonElement?> TryAskAsync(HttpClient http, string question)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync("/api/ask", new { question }).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return null;
+            }
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+            return json.RootElement.Clone();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string?> TryGetAsync(HttpClient http, string path)
+    {
+        try
+        {
+            return await http.GetStringAsync(path).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> UntilAsync(Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            if (await condition().ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    private static string F(double value, int digits = 0) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text.Json;
+using DocServer.Testing;
+
+namespace DocServer.Faults.Tests;
+
+/// <summary>A new instance: it listens at once, loads from the snapshot another instance wrote, and serves.</summary>
+public sealed class IndexStartTests
+{
+    [Fact]
+    public async Task NewInstance_LoadsTheDocumentsFromTheSnapshotAnotherWrote_AndAnswersFromThem()
+    {
+        await using var bed = await FaultBed.StartAsync();
+        var snapshotSoon = new Dictionary<string, string> { ["DocServer__IndexSnapshotInterval"] = "00:00:01" };
+        var first = await bed.StartAppAsync(snapshotSoon);
+        foreach (var (id, text) in new[] { ("lease", EvidenceFixtures.EnglishTenancy), ("boiler", EvidenceFixtures.EnglishBoiler), ("rules", EvidenceFixtures.KoreanLeaveRule) })
+        {
+            Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(first, id, text));
+        }
+
+        // The snapshot is written by the first instance's loader within an interval or two.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var second = await bed.StartAppAsync(snapshotSoon, standalone: false);
+
+        using var health = JsonDocument.Parse(await second.GetStringAsync("/api/health"));
+        var index = health.RootElement.GetProperty("index");
+        Assert.True(index.GetProperty("ready").GetBoolean());
+        Assert.Equal(3, index.GetProperty("documents").GetInt32());
+        Assert.Equal(3, index.GetProperty("fromSnapshot").GetInt32());
+        var answer = await FaultBed.AskAsync(second, EvidenceFixtures.EnglishQuestion);
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal("lease", answer.Body.GetProperty("evidence")[0].GetProperty("docId").GetString());
+    }
+
+    [Fact]
+    public async Task NewInstance_DocumentChangedAfterTheSnapshot_IsLoadedFromStorageNotFromTheOldSnapshot()
+    {
+        await using var bed = await FaultBed.StartAsync();
+        var first = await bed.StartAppAsync(new() { ["DocServer__IndexSnapshotInterval"] = "00:00:01" });
+        Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(first, "lease", EvidenceFixtures.EnglishTenancy));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        bed.Apps[0].Dispose(); // no more snapshots
+        using var writer = await bed.StartAppAsync(new() { ["DocServer__IndexSnapshotInterval"] = "01:00:00" });
+        Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(writer, "lease", EvidenceFixtures.EnglishBoiler));
+
+        var second = await bed.StartAppAsync(new() { ["DocServer__IndexSnapshotInterval"] = "01:00:00" }, standalone: false);
+
+        var answer = await FaultBed.AskAsync(second, "How often must the boiler be serviced?");
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Contains("boiler", answer.Body.GetProperty("evidence")[0].GetProperty("span").GetString()!, StringComparison.OrdinalIgnoreCase);
+    }
+}
