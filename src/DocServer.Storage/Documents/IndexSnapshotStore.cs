@@ -32,6 +32,10 @@ public sealed class IndexSnapshotStore
 
     public Task CreateIfNotExistsAsync(CancellationToken cancellationToken) => _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
+    /// <summary>True once a snapshot has been written (its manifest exists).</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken) =>
+        (await _container.GetBlobClient(Manifest).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+
     /// <summary>The newest snapshot's documents, or null when there is none yet.</summary>
     public async Task<IReadOnlyList<SnapshotDocument>?> ReadAsync(CancellationToken cancellationToken)
     {
