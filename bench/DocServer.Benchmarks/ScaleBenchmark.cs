@@ -60,6 +60,47 @@ internal static class ScaleBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// The index alone, in this process, at each size: how long building it takes, retrieval p50/p95 over the fixed
+    /// questions, and the managed memory it holds. Shows how retrieval grows with the corpus without seeding storage.
+    /// </summary>
+    public static int RunInProcess(int[] sizes)
+    {
+        var rows = new List<string[]>();
+        foreach (var chunks in sizes)
+        {
+            GC.Collect();
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var clock = Stopwatch.StartNew();
+            var index = new Bm25Index();
+            for (var d = 0; d < chunks / ChunksPerDocument; d++)
+            {
+                var (id, _, documentChunks) = Document(d);
+                index.Add(id, documentChunks);
+            }
+
+            var build = clock.Elapsed.TotalSeconds;
+            var times = new List<double>();
+            for (var round = 0; round < 5; round++)
+            {
+                for (var q = 0; q < Questions; q++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    index.Search(Question(q), 10);
+                    times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
+            var memory = (GC.GetTotalMemory(forceFullCollection: true) - before) / (1024.0 * 1024.0);
+            rows.Add([$"{chunks:N0}", F(build, 1), F(Percentiles.Of(times, 50), 2), F(Percentiles.Of(times, 95), 2), F(memory)]);
+            GC.KeepAlive(index);
+        }
+
+        Console.WriteLine($"the index alone, in-process: {Questions} questions x 5, top 10");
+        Table.Print(["chunks", "build (s)", "retrieval p50 (ms)", "retrieval p95 (ms)", "managed memory (MB)"], rows);
+        return 0;
+    }
+
     /// <summary>Starts an app process: when it listens, when it gives its first 200 answer, its memory, retrieval times.</summary>
     private static async Task<(AppProcess App, string[] Row)> StartInstanceAsync(AzuriteServer azurite, ScriptedMlxServer mlx, string prefix, string label)
     {
@@ -69,7 +110,13 @@ internal static class ScaleBenchmark
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
         await UntilAsync(async () => (await TryGetAsync(http, "/api/health").ConfigureAwait(false)) is not null).ConfigureAwait(false);
         var listeningMs = started.Elapsed.TotalMilliseconds;
-        await UntilAsync(async () => (await TryAskAsync(http, Question(0)).ConfigureAwait(false)) is not null).ConfigureAwait(false);
+        if (!await UntilAsync(async () => (await TryAskAsync(http, Question(0)).ConfigureAwait(false)) is not null).ConfigureAwait(false))
+        {
+            // Reported, not hidden: what the app said while it did not become ready.
+            await Console.Error.WriteLineAsync($"{label}: no 200 answer within 5 minutes; the app said:\n{string.Join('\n', app.Output.Split('\n').TakeLast(20))}").ConfigureAwait(false);
+            return (app, [label, F(listeningMs), "not ready in 5 min", "", "", ""]);
+        }
+
         var readyMs = started.Elapsed.TotalMilliseconds;
         var rss = app.ResidentMegabytes();
         var retrieval = new List<double>();
