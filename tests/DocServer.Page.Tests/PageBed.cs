@@ -33,13 +33,18 @@ internal sealed class PageBed : IAsyncDisposable
 
     public IPage Page { get; }
 
-    public static async Task<PageBed> StartAsync()
+    public static async Task<PageBed> StartAsync(Dictionary<string, string>? overrides = null)
     {
         var mlx = await ScriptedMlxServer.StartAsync();
         mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt)));
         var azurite = await AzuriteServer.GetAsync();
         var settings = AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, "p" + Guid.NewGuid().ToString("N")[..12]);
         settings["DocServer__IndexRefreshInterval"] = "00:00:00.500";
+        foreach (var (name, value) in overrides ?? [])
+        {
+            settings[name] = value;
+        }
+
         var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var app = AppProcess.Start(settings, url);
         await app.WaitUntilUpAsync(TimeSpan.FromSeconds(60));

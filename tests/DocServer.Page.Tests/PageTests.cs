@@ -86,6 +86,26 @@ public sealed partial class PageTests
     }
 
     [Fact]
+    public async Task Digests_TheLatestIsShownAsMarkdown_AndAnOlderOneIsListedWithALink()
+    {
+        await using var bed = await PageBed.StartAsync(new() { ["DocServer__DigestCutoffLag"] = "00:00:00" });
+        await bed.IngestAsync("lease", "Tenancy agreement", EvidenceFixtures.EnglishTenancy);
+        (await bed.Http.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } })).EnsureSuccessStatusCode();
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // digest ids are to the second
+        await bed.IngestAsync("boiler", "Boiler manual", EvidenceFixtures.EnglishBoiler);
+        (await bed.Http.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } })).EnsureSuccessStatusCode();
+        var page = bed.Page;
+
+        await page.GotoAsync("/");
+
+        await Assertions.Expect(page.Locator("#digest-latest h4", new() { HasText = "Boiler manual" })).ToBeVisibleAsync(Soon);
+        var older = page.Locator("#digest-list li a");
+        await Assertions.Expect(older).ToHaveCountAsync(1);
+        Assert.Matches("^/api/digests/[0-9]{8}T[0-9]{6}Z\\?format=md$", await older.GetAttributeAsync("href"));
+        await bed.ScreenshotAsync("digests");
+    }
+
+    [Fact]
     public async Task KeyboardOnly_TabToTheQuestionTypeAndEnter_Answers()
     {
         await using var bed = await PageBed.StartAsync();

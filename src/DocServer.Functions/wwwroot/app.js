@@ -222,13 +222,25 @@ async function upload(event) {
   if (response.ok) { $('upload-form').reset(); await refreshDocuments(); }
 }
 
+/** The little markdown a digest uses (headings, list items, paragraphs), escaped first, as HTML. */
+function markdown(text) {
+  return text.split(/\n{2,}/).map(block => {
+    const heading = /^(#{1,3}) (.*)$/.exec(block);
+    if (heading) return `<h${heading[1].length + 2}>${escape(heading[2])}</h${heading[1].length + 2}>`;
+    if (/^- /m.test(block)) return `<ul>${block.split('\n').filter(l => l.startsWith('- ')).map(l => `<li>${escape(l.slice(2))}</li>`).join('')}</ul>`;
+    return `<p>${escape(block)}</p>`;
+  }).join('');
+}
+
 async function refreshDigests() {
   const latest = await api('/api/digests/latest?format=md');
-  $('digest-latest').textContent = latest.ok ? await latest.text() : t('noDigest');
+  if (latest.ok) $('digest-latest').innerHTML = markdown(await latest.text()); else $('digest-latest').textContent = t('noDigest');
   const list = await api('/api/digests');
   if (!list.ok) return;
-  $('digest-list').innerHTML = (await list.json()).slice(1).map(d =>
-    `<li><a href="/api/digests/${encodeURIComponent(d.id)}?format=md">${escape(new Date(d.createdAt).toLocaleString())}</a> (${d.documents.length})</li>`).join('');
+  // Digest ids are their UTC creation time (20261123T070000Z), newest first; the first is the one shown above.
+  const when = id => { const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(id); return m ? new Date(Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +m[6])).toLocaleString() : id; };
+  $('digest-list').innerHTML = (await list.json()).slice(1).map(id =>
+    `<li><a href="/api/digests/${encodeURIComponent(id)}?format=md">${escape(when(id))}</a></li>`).join('');
 }
 
 $('ask-form').addEventListener('submit', event => { event.preventDefault(); if (!running) ask($('question').value.trim()); });
@@ -241,7 +253,7 @@ $('answer-text').addEventListener('click', event => {
   if (item) { item.classList.add('flash'); item.focus(); setTimeout(() => item.classList.remove('flash'), 1500); }
 });
 $('upload-form').addEventListener('submit', upload);
-$('lang').addEventListener('click', () => { lang = lang === 'ko' ? 'en' : 'ko'; localStorage.setItem('docserver.lang', lang); applyTexts(); refreshDocuments(); renderGates(gates); });
+$('lang').addEventListener('click', () => { lang = lang === 'ko' ? 'en' : 'ko'; localStorage.setItem('docserver.lang', lang); applyTexts(); refreshDocuments(); refreshDigests(); renderGates(gates); });
 $('key-button').addEventListener('click', () => { $('key-input').value = localStorage.getItem('docserver.key') || ''; $('key-dialog').showModal(); });
 $('key-dialog').addEventListener('close', () => {
   if ($('key-dialog').returnValue !== 'save') return;
