@@ -27,6 +27,8 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     private long _snapshotAt;
     private int _changesSinceSnapshot;
     private int _fromSnapshot;
+    private long _sequence;
+    private long _reconciledAt;
     private readonly TaskCompletionSource _loadedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _ready;
 
@@ -42,6 +44,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         Volatile.Read(ref _documentsToLoad),
         _index.ChunkCount,
         Volatile.Read(ref _fromSnapshot),
+        Interlocked.Read(ref _sequence),
         Interlocked.Read(ref _refreshedAt) is var at and not 0 ? Math.Round(time.GetElapsedTime(at).TotalSeconds, 1) : null);
 
     public IReadOnlyList<SearchResult> Search(string query, int top) =>
@@ -75,10 +78,22 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         Interlocked.Increment(ref _changesSinceSnapshot);
     }
 
-    /// <summary>Brings the index up to the document list: drops the deleted, loads the new and the changed (in parallel).</summary>
+    /// <summary>
+    /// Brings the index up to storage. Once loaded, by the change log: only the documents switched or deleted since the
+    /// last sequence applied are read again. The first load, and a full reconciliation every IndexSnapshotInterval (a
+    /// safety net for writers that log nothing, such as an older build mid-deployment), list every document instead.
+    /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        // The first load lists the documents and reads the snapshot at once; later refreshes only list.
+        var reconciled = Interlocked.Read(ref _reconciledAt);
+        if (_ready && reconciled != 0 && time.GetElapsedTime(reconciled) < options.Value.IndexSnapshotInterval)
+        {
+            await FollowLogAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The sequence is read before the list: a change made while listing is applied again from the log (harmless).
+        var sequence = await store.SequenceAsync(cancellationToken).ConfigureAwait(false);
         var listing = store.ListAsync(cancellationToken);
         var snapshot = _ready ? null : await ReadSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var documents = await listing.ConfigureAwait(false);
@@ -115,6 +130,8 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
             Interlocked.Increment(ref _documentsLoaded);
         }).ConfigureAwait(false);
         Interlocked.Exchange(ref _refreshedAt, time.GetTimestamp());
+        Interlocked.Exchange(ref _reconciledAt, time.GetTimestamp());
+        Interlocked.Exchange(ref _sequence, Math.Max(Interlocked.Read(ref _sequence), sequence));
         if (!_ready && snapshot is not null && changed.Count == 0)
         {
             // Loaded wholly from a snapshot that is current: nothing new to write.
@@ -151,6 +168,45 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 
     public TimeSpan RefreshInterval => options.Value.IndexRefreshInterval;
 
+    /// <summary>Applies the change log after the last sequence: each document named there is read again as it is now.</summary>
+    private async Task FollowLogAsync(CancellationToken cancellationToken)
+    {
+        var changes = await store.ChangesAsync(Interlocked.Read(ref _sequence), cancellationToken).ConfigureAwait(false);
+        foreach (var id in changes.Select(c => c.Id).Distinct(StringComparer.Ordinal))
+        {
+            var current = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            SnapshotDocument? held;
+            lock (_loaded)
+            {
+                held = _loaded.GetValueOrDefault(id);
+            }
+
+            if (current is null)
+            {
+                Remove(id);
+            }
+            else if (held is null || held.Version != current.Version || held.IngestedAt != current.IngestedAt)
+            {
+                Put(current, await store.ChunksAsync(current, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            Interlocked.Exchange(ref _sequence, changes[^1].Sequence);
+            int count;
+            lock (_loaded)
+            {
+                count = _loaded.Count;
+            }
+
+            Volatile.Write(ref _documentsToLoad, count);
+            Volatile.Write(ref _documentsLoaded, count);
+        }
+
+        Interlocked.Exchange(ref _refreshedAt, time.GetTimestamp());
+    }
+
     private async Task<Dictionary<string, SnapshotDocument>?> ReadSnapshotAsync(CancellationToken cancellationToken)
     {
         var documents = await snapshots.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -160,6 +216,6 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 
 /// <summary>
 /// The index as /api/health reports it: ready, documents loaded of those listed, chunks, how many documents the
-/// first load took from the snapshot, seconds since the last refresh.
+/// first load took from the snapshot, the change-log sequence it has applied, seconds since the last refresh.
 /// </summary>
-internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, int FromSnapshot, double? RefreshedSecondsAgo);
+internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, int FromSnapshot, long Sequence, double? RefreshedSecondsAgo);

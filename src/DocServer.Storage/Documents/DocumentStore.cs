@@ -21,6 +21,11 @@ public sealed class DocumentStore
     /// <summary>Concurrent ingests of one id each switch the row once; a writer that keeps losing backs off and tries again.</summary>
     private const int MaxSwitchAttempts = 20;
 
+    // The change log lives in the document partition, after every document id (ids are [a-z0-9-], '~' sorts after
+    // them), so a row switch and its log entry commit in one transaction.
+    private const string LogPrefix = "~log~";
+    private const string SequenceRow = "~sequence";
+
     private readonly TableClient _documents;
     private readonly TableClient _chunks;
     private readonly BlobContainerClient _originals;
@@ -87,12 +92,33 @@ public sealed class DocumentStore
     public async Task<IReadOnlyList<DocumentRecord>> ListAsync(CancellationToken cancellationToken)
     {
         var records = new List<DocumentRecord>();
-        await foreach (var row in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition && r.RowKey.CompareTo(LogPrefix) < 0, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             records.Add(Record(row));
         }
 
         return records;
+    }
+
+    /// <summary>The change log's last sequence: every document switch and delete so far has a number up to it.</summary>
+    public async Task<long> SequenceAsync(CancellationToken cancellationToken)
+    {
+        var counter = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, SequenceRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return counter.HasValue ? counter.Value!.GetInt64("Sequence") ?? 0 : 0;
+    }
+
+    /// <summary>The change log after <paramref name="sequence"/>, in order: which documents were switched or deleted.</summary>
+    public async Task<IReadOnlyList<DocumentChange>> ChangesAsync(long sequence, CancellationToken cancellationToken)
+    {
+        var after = LogRow(sequence);
+        var end = LogPrefix + "~";
+        var changes = new List<DocumentChange>();
+        await foreach (var row in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition && r.RowKey.CompareTo(after) > 0 && r.RowKey.CompareTo(end) < 0, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            changes.Add(new DocumentChange(long.Parse(row.RowKey[LogPrefix.Length..], NumberStyles.HexNumber, CultureInfo.InvariantCulture), row.GetString("Id") ?? string.Empty, row.GetString("Version")));
+        }
+
+        return changes;
     }
 
     /// <summary>
@@ -102,7 +128,7 @@ public sealed class DocumentStore
     public async Task<DocumentPage> ListPageAsync(int pageSize, PageContinuation? continuation, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        await foreach (var page in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition, maxPerPage: pageSize, cancellationToken: cancellationToken)
+        await foreach (var page in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition && r.RowKey.CompareTo(LogPrefix) < 0, maxPerPage: pageSize, cancellationToken: cancellationToken)
                            .AsPages(continuation?.Token, pageSize).ConfigureAwait(false))
         {
             return new DocumentPage([.. page.Values.Select(Record)], page.ContinuationToken is { Length: > 0 } next ? new PageContinuation(next) : null);
@@ -151,10 +177,21 @@ public sealed class DocumentStore
             return false;
         }
 
-        var deleted = await _documents.DeleteEntityAsync(Partition, id, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
-        if (deleted.Status == 404)
+        for (var attempt = 1; ; attempt++)
         {
-            return false;
+            try
+            {
+                await LogAsync(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Partition, id), Azure.ETag.All), id, null, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            {
+                return false;
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSwitchAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), _time, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await RemoveVersionAsync(id, document.Version, cancellationToken).ConfigureAwait(false);
@@ -198,22 +235,38 @@ public sealed class DocumentStore
             var written = record with { IngestedAt = _time.GetUtcNow() };
             try
             {
-                if (current.HasValue)
-                {
-                    await _documents.UpdateEntityAsync(Row(written), current.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                    return (Record(current.Value), written);
-                }
-
-                await _documents.AddEntityAsync(Row(written), cancellationToken).ConfigureAwait(false);
-                return (null, written);
+                // The row switch and its change-log entry are one transaction: a follower never sees one without the other.
+                var row = current.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(written), current.Value!.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, Row(written));
+                await LogAsync(row, record.Id, written.Version, cancellationToken).ConfigureAwait(false);
+                return (current.HasValue ? Record(current.Value!) : null, written);
             }
             catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSwitchAttempts)
             {
-                // Another ingest of this id switched the row in between: read it again, after a random pause so
-                // writers that collided do not collide again in lock step.
+                // Another ingest (of this id, or of any id: the log's sequence is shared) switched in between: read it
+                // again, after a random pause so writers that collided do not collide again in lock step.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), _time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Commits <paramref name="change"/> (a document row's add, replace or delete) together with the next entry of the
+    /// change log and the log's sequence row, in one transaction on the document partition. Throws 409/412 when another
+    /// writer took the sequence or changed the row first.
+    /// </summary>
+    private async Task LogAsync(TableTransactionAction change, string id, string? version, CancellationToken cancellationToken)
+    {
+        var counter = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, SequenceRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var sequence = (counter.HasValue ? counter.Value!.GetInt64("Sequence") ?? 0 : 0) + 1;
+        var next = new TableEntity(Partition, SequenceRow) { ["Sequence"] = sequence };
+        await _documents.SubmitTransactionAsync(
+        [
+            counter.HasValue ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, counter.Value!.ETag) : new TableTransactionAction(TableTransactionActionType.Add, next),
+            change,
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(Partition, LogRow(sequence)) { ["Id"] = id, ["Version"] = version, ["At"] = _time.GetUtcNow() }),
+        ], cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RemoveVersionAsync(string id, string? version, CancellationToken cancellationToken)
@@ -260,6 +313,8 @@ public sealed class DocumentStore
     }
 
     private static string RowKey(int index) => index.ToString("D6", CultureInfo.InvariantCulture);
+
+    private static string LogRow(long sequence) => LogPrefix + sequence.ToString("x16", CultureInfo.InvariantCulture);
 
     private static TableEntity Row(DocumentRecord record) => new(Partition, record.Id)
     {

@@ -90,6 +90,36 @@ public sealed class DocumentStoreTests
         Assert.Equal(3, pages);
     }
 
+    [Fact]
+    public async Task ChangeLog_EverySwitchAndDeleteHasTheNextSequence_AndTheListShowsOnlyDocuments()
+    {
+        var (store, _) = await NewStoreAsync();
+        var first = await store.SaveAsync("a", "A", "text/plain", "one", Chunks("a", 1), CancellationToken.None);
+        var second = await store.SaveAsync("a", "A", "text/plain", "two", Chunks("a", 2), CancellationToken.None);
+        await store.SaveAsync("b", "B", "text/plain", "three", Chunks("b", 1), CancellationToken.None);
+        Assert.True(await store.DeleteAsync("a", CancellationToken.None));
+
+        var changes = await store.ChangesAsync(0, CancellationToken.None);
+
+        Assert.Equal([(1L, "a", first.Version), (2L, "a", second.Version), (3L, "b", changes[2].Version), (4L, "a", null)], changes.Select(c => (c.Sequence, c.Id, c.Version)));
+        Assert.Equal(4, await store.SequenceAsync(CancellationToken.None));
+        Assert.Equal([(3L, "b")], (await store.ChangesAsync(2, CancellationToken.None)).Take(1).Select(c => (c.Sequence, c.Id)));
+        Assert.Equal(["b"], (await store.ListAsync(CancellationToken.None)).Select(d => d.Id));
+        Assert.Equal(["b"], (await store.ListPageAsync(10, null, CancellationToken.None)).Items.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task ChangeLog_SixteenIngestsAtOnce_GetSixteenDistinctContiguousSequences()
+    {
+        var (store, _) = await NewStoreAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => store.SaveAsync($"d{i}", "D", "text/plain", "x", Chunks($"d{i}", 1), CancellationToken.None)));
+
+        var changes = await store.ChangesAsync(0, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => (long)i), changes.Select(c => c.Sequence));
+        Assert.Equal(16, changes.Select(c => c.Id).Distinct().Count());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("d1.")]
