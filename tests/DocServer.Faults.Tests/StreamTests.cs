@@ -21,7 +21,8 @@ public sealed class StreamTests
         await using var stream = StreamClient.Start(app, EvidenceFixtures.EnglishQuestion);
         await stream.CompleteAsync(Wait);
 
-        var order = stream.Types.Where(t => t != "ping").Distinct().ToList();
+        // The document's background summary may hold the gate for a moment: a queued event is then legitimate too.
+        var order = stream.Types.Where(t => t is not ("ping" or "queued")).Distinct().ToList();
         Assert.Equal(["retrieved", "evidence", "token", "done"], order);
         Assert.True(stream.Types.Count(t => t == "token") >= 3, "the answer arrives in pieces as the model writes them");
         var done = stream.Events.Single(e => e.Type == "done").Data;
