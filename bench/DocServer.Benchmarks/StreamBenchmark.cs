@@ -20,7 +20,7 @@ internal static class StreamBenchmark
         var azurite = await AzuriteServer.GetAsync().ConfigureAwait(false);
         await using var mlx = await ScriptedMlxServer.StartAsync().ConfigureAwait(false);
         mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt)
-            ? MlxReply.Timed([.. SensibleModel.Reply(prompt).Split(' ').Select((w, i) => (TimeSpan.FromMilliseconds(i == 0 ? 0 : 5), (i == 0 ? "" : " ") + w))])
+            ? MlxReply.Words(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(5), first: TimeSpan.Zero)
             : MlxReply.Text(SensibleModel.Reply(prompt)));
         var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         using var app = AppProcess.Start(AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, "st" + Guid.NewGuid().ToString("N")[..10]), url);

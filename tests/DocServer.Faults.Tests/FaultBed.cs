@@ -82,6 +82,17 @@ internal sealed class FaultBed : IAsyncDisposable
         return (response.StatusCode, JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement.Clone(), watch.Elapsed);
     }
 
+    /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds; fails naming <paramref name="what"/> after <paramref name="timeout"/> (10 s).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < (timeout ?? TimeSpan.FromSeconds(10)), $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
     public static async Task<HttpStatusCode> IngestAsync(HttpClient client, string id, string content)
     {
         using var response = await client.PostAsJsonAsync("/api/documents", new { id, title = id, content, contentType = "text" });

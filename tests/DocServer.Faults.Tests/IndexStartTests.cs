@@ -58,26 +58,11 @@ public sealed class IndexStartTests
         var follower = await bed.StartAppAsync(standalone: false);
 
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(writer, "lease", EvidenceFixtures.EnglishTenancy));
-        await Eventually(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("evidence").GetArrayLength() > 0, "the follower finding the new document");
+        await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("evidence").GetArrayLength() > 0, "the follower finding the new document");
         Assert.Equal(HttpStatusCode.NoContent, (await writer.DeleteAsync("/api/documents/lease")).StatusCode);
-        await Eventually(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("evidence").GetArrayLength() == 0, "the follower dropping it");
+        await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("evidence").GetArrayLength() == 0, "the follower dropping it");
 
         using var health = JsonDocument.Parse(await follower.GetStringAsync("/api/health"));
         Assert.True(health.RootElement.GetProperty("index").GetProperty("sequence").GetInt64() >= 2);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"timed out waiting for {what}");
     }
 }

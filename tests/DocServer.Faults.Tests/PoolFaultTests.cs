@@ -27,7 +27,7 @@ public sealed class PoolFaultTests
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(apps[0], "lease", EvidenceFixtures.EnglishTenancy));
 
         var burst = Enumerable.Range(0, 12).Select(i => FaultBed.AskAsync(apps[i % 2], EvidenceFixtures.EnglishQuestion)).ToList();
-        await Eventually(() => studio.Calls.Count >= 3 && bed.Mlx.Calls.Count >= 3, "both hosts serving the burst");
+        await FaultBed.EventuallyAsync(() => Task.FromResult(studio.Calls.Count >= 3 && bed.Mlx.Calls.Count >= 3), "both hosts serving the burst", TimeSpan.FromSeconds(15));
         var studioViolations = studio.Violations;
         await studio.DisposeAsync();
         var during = await Task.WhenAll(burst);
@@ -42,14 +42,4 @@ public sealed class PoolFaultTests
     }
 
     private static string? Endpoint(JsonElement ask, string call) => ask.GetProperty("endpoints").GetProperty(call).GetString();
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition(), $"timed out waiting for {what}");
-    }
 }

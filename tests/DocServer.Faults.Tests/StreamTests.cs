@@ -14,7 +14,7 @@ public sealed class StreamTests
     public async Task Stream_NormalAsk_RetrievedEvidenceTokensThenDone()
     {
         await using var bed = await FaultBed.StartAsync();
-        bed.Mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt) ? InPieces(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(50)) : MlxReply.Text(SensibleModel.Reply(prompt)));
+        bed.Mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt) ? MlxReply.Words(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(50)) : MlxReply.Text(SensibleModel.Reply(prompt)));
         var app = await bed.StartAppAsync();
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "lease", EvidenceFixtures.EnglishTenancy));
 
@@ -42,7 +42,7 @@ public sealed class StreamTests
         var app = await bed.StartAppAsync(new() { ["DocServer__AskWaitBudget"] = "00:01:00" });
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "lease", EvidenceFixtures.EnglishTenancy));
         var ahead = Enumerable.Range(0, 3).Select(_ => FaultBed.AskAsync(app, EvidenceFixtures.EnglishQuestion)).ToList();
-        await Eventually(async () => await WaitingAsync(app) >= 2, "asks queued ahead");
+        await FaultBed.EventuallyAsync(async () => await WaitingAsync(app) >= 2, "asks queued ahead");
 
         await using var stream = StreamClient.Start(app, EvidenceFixtures.EnglishQuestion);
         await stream.CompleteAsync(Wait);
@@ -75,7 +75,7 @@ public sealed class StreamTests
     public async Task Stream_LongCall_PingsWhileItWaits()
     {
         await using var bed = await FaultBed.StartAsync();
-        bed.Mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt) ? InPieces(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(700)) : MlxReply.Text(SensibleModel.Reply(prompt)));
+        bed.Mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt) ? MlxReply.Words(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(700)) : MlxReply.Text(SensibleModel.Reply(prompt)));
         var app = await bed.StartAppAsync(new() { ["DocServer__StreamPingInterval"] = "00:00:00.500" });
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "lease", EvidenceFixtures.EnglishTenancy));
 
@@ -94,13 +94,13 @@ public sealed class StreamTests
         var app = await bed.StartAppAsync(new() { ["DocServer__AskWaitBudget"] = "00:01:00" });
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "lease", EvidenceFixtures.EnglishTenancy));
         var holder = FaultBed.AskAsync(app, EvidenceFixtures.EnglishQuestion);
-        await Eventually(async () => await InflightAsync(app) == 1, "the first ask holding the gate");
+        await FaultBed.EventuallyAsync(async () => await InflightAsync(app) == 1, "the first ask holding the gate");
 
         var stream = StreamClient.Start(app, EvidenceFixtures.EnglishQuestion);
         await stream.NextAsync("queued", Wait);
         await stream.HangUpAsync();
 
-        await Eventually(async () => await WaitingAsync(app) == 0, "the ticket withdrawn");
+        await FaultBed.EventuallyAsync(async () => await WaitingAsync(app) == 0, "the ticket withdrawn");
         var next = await FaultBed.AskAsync(app, EvidenceFixtures.EnglishQuestion);
         Assert.Equal(HttpStatusCode.OK, next.Status);
         Assert.False(next.Body.GetProperty("extractive").GetBoolean());
@@ -120,8 +120,8 @@ public sealed class StreamTests
         await stream.NextAsync("token", Wait);
         await stream.HangUpAsync();
 
-        await Eventually(() => Task.FromResult(bed.Mlx.Abandoned == 1), "the host seeing its stream closed");
-        await Eventually(async () => await InflightAsync(app) == 0, "the lease freed");
+        await FaultBed.EventuallyAsync(() => Task.FromResult(bed.Mlx.Abandoned == 1), "the host seeing its stream closed");
+        await FaultBed.EventuallyAsync(async () => await InflightAsync(app) == 0, "the lease freed");
         bed.Mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt)));
         var next = await FaultBed.AskAsync(app, EvidenceFixtures.EnglishQuestion);
         Assert.False(next.Body.GetProperty("extractive").GetBoolean());
@@ -140,8 +140,6 @@ public sealed class StreamTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    private static MlxReply InPieces(string text, TimeSpan interval) =>
-        MlxReply.Timed([.. text.Split(' ').Select((word, i) => (interval, (i == 0 ? "" : " ") + word))]);
 
     private static async Task<JsonElement> GateAsync(HttpClient app)
     {
@@ -152,19 +150,4 @@ public sealed class StreamTests
     private static async Task<int> WaitingAsync(HttpClient app) => (await GateAsync(app)).GetProperty("waitingForeground").GetInt32();
 
     private static async Task<int> InflightAsync(HttpClient app) => (await GateAsync(app)).GetProperty("inflight").GetInt32();
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"timed out waiting for {what}");
-    }
 }

@@ -15,7 +15,7 @@ public sealed partial class PageTests
     {
         await using var bed = await PageBed.StartAsync();
         bed.Mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt)
-            ? MlxReply.Timed([.. SensibleModel.Reply(prompt).Split(' ').Select((w, i) => (TimeSpan.FromMilliseconds(30), (i == 0 ? "" : " ") + w))])
+            ? MlxReply.Words(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(30))
             : MlxReply.Text(SensibleModel.Reply(prompt)));
         await bed.IngestAsync("lease", "Tenancy agreement", EvidenceFixtures.EnglishTenancy);
         await bed.IngestAsync("rules", "취업규칙", EvidenceFixtures.KoreanLeaveRule);

@@ -15,6 +15,13 @@ public abstract record MlxReply
     /// <summary>A streamed reply written piece by piece, each piece after its own delay (a slow host, or one that stalls).</summary>
     public static MlxReply Timed(params (TimeSpan Delay, string Piece)[] pieces) => new TimedReply(pieces);
 
+    /// <summary>
+    /// <paramref name="text"/> streamed a word at a time, as a model writes an answer: the first word after
+    /// <paramref name="first"/> (default: <paramref name="interval"/>), each next one <paramref name="interval"/> later.
+    /// </summary>
+    public static MlxReply Words(string text, TimeSpan interval, TimeSpan? first = null) =>
+        new TimedReply([.. (text ?? string.Empty).Split(' ').Select((word, i) => (i == 0 ? first ?? interval : interval, (i == 0 ? "" : " ") + word))]);
+
     /// <summary><paramref name="count"/> pieces of <paramref name="piece"/>, one every <paramref name="interval"/>: slow but producing.</summary>
     public static MlxReply Trickle(string piece, int count, TimeSpan interval) => new TimedReply([.. Enumerable.Repeat((interval, piece), count)]);
 

@@ -92,7 +92,7 @@ public sealed class DocumentStore
     public async Task<IReadOnlyList<DocumentRecord>> ListAsync(CancellationToken cancellationToken)
     {
         var records = new List<DocumentRecord>();
-        await foreach (var row in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition && r.RowKey.CompareTo(LogPrefix) < 0, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in DocumentRows(1000, cancellationToken).ConfigureAwait(false))
         {
             records.Add(Record(row));
         }
@@ -101,11 +101,7 @@ public sealed class DocumentStore
     }
 
     /// <summary>The change log's last sequence: every document switch and delete so far has a number up to it.</summary>
-    public async Task<long> SequenceAsync(CancellationToken cancellationToken)
-    {
-        var counter = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, SequenceRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return counter.HasValue ? counter.Value!.GetInt64("Sequence") ?? 0 : 0;
-    }
+    public async Task<long> SequenceAsync(CancellationToken cancellationToken) => (await CounterAsync(cancellationToken).ConfigureAwait(false)).Sequence;
 
     /// <summary>The change log after <paramref name="sequence"/>, in order: which documents were switched or deleted.</summary>
     public async Task<IReadOnlyList<DocumentChange>> ChangesAsync(long sequence, CancellationToken cancellationToken)
@@ -128,8 +124,7 @@ public sealed class DocumentStore
     public async Task<DocumentPage> ListPageAsync(int pageSize, PageContinuation? continuation, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        await foreach (var page in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition && r.RowKey.CompareTo(LogPrefix) < 0, maxPerPage: pageSize, cancellationToken: cancellationToken)
-                           .AsPages(continuation?.Token, pageSize).ConfigureAwait(false))
+        await foreach (var page in DocumentRows(pageSize, cancellationToken).AsPages(continuation?.Token, pageSize).ConfigureAwait(false))
         {
             return new DocumentPage([.. page.Values.Select(Record)], page.ContinuationToken is { Length: > 0 } next ? new PageContinuation(next) : null);
         }
@@ -177,21 +172,21 @@ public sealed class DocumentStore
             return false;
         }
 
-        for (var attempt = 1; ; attempt++)
+        var deleted = await RetryOnConflictAsync(async () =>
         {
             try
             {
                 await LogAsync(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Partition, id), Azure.ETag.All), id, null, cancellationToken).ConfigureAwait(false);
-                break;
+                return true;
             }
             catch (Azure.RequestFailedException ex) when (ex.Status == 404)
             {
                 return false;
             }
-            catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSwitchAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), _time, cancellationToken).ConfigureAwait(false);
-            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (!deleted)
+        {
+            return false;
         }
 
         await RemoveVersionAsync(id, document.Version, cancellationToken).ConfigureAwait(false);
@@ -229,27 +224,49 @@ public sealed class DocumentStore
     /// </summary>
     private async Task<(DocumentRecord? Previous, DocumentRecord Written)> SwitchAsync(DocumentRecord record, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        return await RetryOnConflictAsync(async () =>
         {
             var current = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, record.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
             var written = record with { IngestedAt = _time.GetUtcNow() };
+
+            // The row switch and its change-log entry are one transaction: a follower never sees one without the other.
+            var row = current.HasValue
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(written), current.Value!.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, Row(written));
+            await LogAsync(row, record.Id, written.Version, cancellationToken).ConfigureAwait(false);
+            return (current.HasValue ? Record(current.Value!) : null, written);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a logged write again while another writer (of this id, or of any id: the log's sequence is shared) got in
+    /// first (409/412): each attempt reads afresh, after a random pause so writers that collided do not collide again
+    /// in lock step.
+    /// </summary>
+    private async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
             try
             {
-                // The row switch and its change-log entry are one transaction: a follower never sees one without the other.
-                var row = current.HasValue
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(written), current.Value!.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, Row(written));
-                await LogAsync(row, record.Id, written.Version, cancellationToken).ConfigureAwait(false);
-                return (current.HasValue ? Record(current.Value!) : null, written);
+                return await write().ConfigureAwait(false);
             }
             catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxSwitchAttempts)
             {
-                // Another ingest (of this id, or of any id: the log's sequence is shared) switched in between: read it
-                // again, after a random pause so writers that collided do not collide again in lock step.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 5))), _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    private async Task<(TableEntity? Row, long Sequence)> CounterAsync(CancellationToken cancellationToken)
+    {
+        var counter = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, SequenceRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return counter.HasValue ? (counter.Value!, counter.Value!.GetInt64("Sequence") ?? 0) : (null, 0);
+    }
+
+    /// <summary>The document rows (not the change log after them), in id order.</summary>
+    private Azure.AsyncPageable<TableEntity> DocumentRows(int pageSize, CancellationToken cancellationToken) =>
+        _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition && r.RowKey.CompareTo(LogPrefix) < 0, maxPerPage: pageSize, cancellationToken: cancellationToken);
 
     /// <summary>
     /// Commits <paramref name="change"/> (a document row's add, replace or delete) together with the next entry of the
@@ -258,12 +275,12 @@ public sealed class DocumentStore
     /// </summary>
     private async Task LogAsync(TableTransactionAction change, string id, string? version, CancellationToken cancellationToken)
     {
-        var counter = await _documents.GetEntityIfExistsAsync<TableEntity>(Partition, SequenceRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var sequence = (counter.HasValue ? counter.Value!.GetInt64("Sequence") ?? 0 : 0) + 1;
+        var (counter, last) = await CounterAsync(cancellationToken).ConfigureAwait(false);
+        var sequence = last + 1;
         var next = new TableEntity(Partition, SequenceRow) { ["Sequence"] = sequence };
         await _documents.SubmitTransactionAsync(
         [
-            counter.HasValue ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, counter.Value!.ETag) : new TableTransactionAction(TableTransactionActionType.Add, next),
+            counter is not null ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, counter.ETag) : new TableTransactionAction(TableTransactionActionType.Add, next),
             change,
             new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(Partition, LogRow(sequence)) { ["Id"] = id, ["Version"] = version, ["At"] = _time.GetUtcNow() }),
         ], cancellationToken).ConfigureAwait(false);
