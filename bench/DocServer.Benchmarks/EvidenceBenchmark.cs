@@ -133,6 +133,8 @@ internal static class EvidenceBenchmark
     {
         public string Endpoint => "bench";
 
+        public string Model => "test-model";
+
         public Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken) => Task.FromResult(reply);
     }
 }

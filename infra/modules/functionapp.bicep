@@ -78,6 +78,7 @@ var appSettings = [
   { name: 'DocServer__AsyncResultTtl', value: '01:00:00' }
   { name: 'DocServer__IndexRefreshInterval', value: '00:00:02' }
   { name: 'DocServer__IndexSnapshotInterval', value: '00:05:00' }
+  { name: 'DocServer__BacklogSampleInterval', value: '00:00:15' }
   { name: 'DocServer__StorageAskTimeout', value: '00:00:02' }
   { name: 'DocServer__StorageAskRetries', value: '1' }
   { name: 'DocServer__StorageBackgroundTimeout', value: '00:00:30' }

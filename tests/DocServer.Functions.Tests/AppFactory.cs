@@ -3,6 +3,7 @@ using System.Text.Json;
 using DocServer.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DocServer.Functions.Tests;
 
@@ -14,9 +15,11 @@ namespace DocServer.Functions.Tests;
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private AppFactory(ScriptedMlxServer mlx, AzuriteServer azurite, Dictionary<string, string?> overrides)
+    private AppFactory(ScriptedMlxServer mlx, AzuriteServer azurite, Dictionary<string, string?> overrides, Action<IServiceCollection>? services)
     {
+        _services = services;
         Mlx = mlx;
         Prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         _settings = AppSettings.AsConfiguration(AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, Prefix));
@@ -39,9 +42,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public string Prefix { get; }
 
-    public static async Task<AppFactory> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <summary>Starts the app; <paramref name="services"/> adds to its services (the telemetry tests' in-memory exporters).</summary>
+    public static async Task<AppFactory> StartAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var factory = new AppFactory(await ScriptedMlxServer.StartAsync(), await AzuriteServer.GetAsync(), settings ?? []);
+        var factory = new AppFactory(await ScriptedMlxServer.StartAsync(), await AzuriteServer.GetAsync(), settings ?? [], services);
         _ = factory.Server; // start the host now: storage is created, the index loads in the background
         var index = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DocServer.Functions.Documents.DocumentIndex>(factory.Services);
         for (var i = 0; i < 600 && !index.IsReady; i++)
@@ -77,6 +81,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is { } services)
+        {
+            builder.ConfigureServices(services);
         }
     }
 }

@@ -100,7 +100,9 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
             var stream = body?["stream"]?.GetValue<bool>() == true;
             _requests.Enqueue(new MlxRequest(prompt, body?["model"]?.GetValue<string>(), body?["max_completion_tokens"]?.GetValue<int>() ?? body?["max_tokens"]?.GetValue<int>(), stream));
             var reply = _script.TryDequeue(out var next) ? next : _fallback(prompt);
-            await RespondAsync(context, reply, stream);
+            // Like mlx_lm.server: the usage as a last chunk when the client asks for it (the OpenAI client does).
+            var usage = stream && body?["stream_options"]?["include_usage"]?.GetValue<bool>() == true ? Words(prompt) : (int?)null;
+            await RespondAsync(context, reply, stream, usage);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -113,7 +115,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
         }
     }
 
-    private static async Task RespondAsync(HttpContext context, MlxReply reply, bool stream)
+    private static async Task RespondAsync(HttpContext context, MlxReply reply, bool stream, int? promptTokens)
     {
         switch (reply)
         {
@@ -128,7 +130,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
                     await context.Response.Body.FlushAsync(context.RequestAborted);
                 }
 
-                await context.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\ndata: [DONE]\n\n", context.RequestAborted);
+                await context.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\n{UsageChunk(promptTokens, text.Content)}data: [DONE]\n\n", context.RequestAborted);
                 break;
             case MlxReply.TimedReply timed:
                 context.Response.ContentType = "text/event-stream";
@@ -140,7 +142,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
                     await context.Response.Body.FlushAsync(context.RequestAborted);
                 }
 
-                await context.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\ndata: [DONE]\n\n", context.RequestAborted);
+                await context.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\n{UsageChunk(promptTokens, string.Concat(timed.Pieces.Select(p => p.Piece)))}data: [DONE]\n\n", context.RequestAborted);
                 break;
             case MlxReply.TextReply text:
                 // Like mlx_lm without streaming: the answer is made in full whether or not anyone still
@@ -175,6 +177,19 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
         model = "scripted",
         choices = new[] { new { index = 0, delta = new { role = "assistant", content }, finish_reason = finishReason } },
     });
+
+    /// <summary>Tokens counted as words: the tests need a count that follows the text, not a tokenizer.</summary>
+    public static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+
+    private static string UsageChunk(int? promptTokens, string content) => promptTokens is not { } input ? string.Empty : "data: " + JsonSerializer.Serialize(new
+    {
+        id = "chatcmpl-scripted",
+        @object = "chat.completion.chunk",
+        created = 1_763_700_000,
+        model = "scripted",
+        choices = Array.Empty<object>(),
+        usage = new { prompt_tokens = input, completion_tokens = Words(content), total_tokens = input + Words(content) },
+    }) + "\n\n";
 
     private static string Completion(string content) => JsonSerializer.Serialize(new
     {

@@ -2,6 +2,7 @@ using System.Text;
 using DocServer.Core.Evidence;
 using DocServer.Core.Gates;
 using DocServer.Core.Llm;
+using DocServer.Core.Telemetry;
 using DocServer.Core.Prompts;
 using Microsoft.Extensions.Logging;
 
@@ -47,7 +48,7 @@ public sealed class AnswerSynthesizer(
         try
         {
             call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                new LanguageModelRequest(rendered, options.MaxAnswerTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout, OnText = onText },
+                new LanguageModelRequest(rendered, options.MaxAnswerTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout, OnText = onText, Kind = ModelCallKind.Synthesis },
                 request, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)

@@ -1,5 +1,6 @@
 using DocServer.Core.Gates;
 using DocServer.Core.Llm;
+using DocServer.Core.Telemetry;
 using DocServer.Core.Prompts;
 using DocServer.Core.Text;
 using Microsoft.Extensions.Logging;
@@ -66,7 +67,7 @@ public sealed class EvidenceExtractor(
         try
         {
             call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                new LanguageModelRequest(rendered, options.MaxReplyTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout },
+                new LanguageModelRequest(rendered, options.MaxReplyTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout, Kind = ModelCallKind.Evidence },
                 request, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)

@@ -1,4 +1,5 @@
 using DocServer.Core.Llm;
+using DocServer.Core.Telemetry;
 
 namespace DocServer.Core.Gates;
 
@@ -26,7 +27,7 @@ public static class GateCalls
     /// skipping those known to be down (G13); the call is told which endpoint it got. G11: the calls of one
     /// <paramref name="request"/> are served by its arrival. A pool of one ungated endpoint runs at once (G10).
     /// </summary>
-    public static async Task<GateCallResult<T>> RunAsync<T>(
+    public static Task<GateCallResult<T>> RunAsync<T>(
         this GateClient gates,
         IReadOnlyList<string> pool,
         GatePriority priority,
@@ -36,12 +37,60 @@ public static class GateCalls
         Func<string, CancellationToken, Task<T>> call,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(call);
+        return RunOnPoolAsync(
+            gates,
+            pool,
+            priority,
+            waitBudget,
+            request,
+            (endpoint, lease, waited, token) => TimedCallAsync(gates, endpoint, t => call(endpoint, t), callTimeout, lease, waited, token),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// G1: a model is asked only through the gate named after its endpoint, here the first of the pool to
+    /// grant. When none can serve in time (the budget ran out, the queue is full, every host is down), the
+    /// pool's overflow endpoint answers if one is configured (G10: it needs no gate). Each call made is one
+    /// <c>chat {model}</c> span and one measurement (<see cref="PipelineMetrics"/>), whatever its outcome.
+    /// </summary>
+    public static async Task<GateCallResult<string>> CompleteAsync(
+        this GateClient gates, ModelPool models, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, LanguageModelRequest prompt, GateRequest? request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gates);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(prompt);
+        var result = await RunOnPoolAsync(
+            gates,
+            models.Endpoints,
+            priority,
+            waitBudget,
+            request,
+            (endpoint, lease, waited, token) => ModelCallAsync(gates, models[endpoint], prompt, callTimeout, lease, waited, token),
+            cancellationToken).ConfigureAwait(false);
+        if (models.Overflow is { } overflow && result.Outcome is GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull or GateCallOutcome.EndpointDown)
+        {
+            return await ModelCallAsync(gates, overflow, prompt, callTimeout, null, result.Waited, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>The pool's loop: a lease on the first gate to grant, one attempt inside it, and the next live member if that host failed.</summary>
+    private static async Task<GateCallResult<T>> RunOnPoolAsync<T>(
+        GateClient gates,
+        IReadOnlyList<string> pool,
+        GatePriority priority,
+        TimeSpan waitBudget,
+        GateRequest? request,
+        Func<string, GateLease?, TimeSpan, CancellationToken, Task<GateCallResult<T>>> attempt,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(pool);
-        ArgumentNullException.ThrowIfNull(call);
         if (pool is [var single] && !gates.Catalog.IsGated(single))
         {
-            return await TimedCallAsync(gates, single, token => call(single, token), callTimeout, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return await attempt(single, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
 
         if (pool.FirstOrDefault(e => !gates.Catalog.IsGated(e)) is { } ungated)
@@ -76,7 +125,7 @@ public static class GateCalls
                 // The host may have gone down while this caller waited: give the slot back at once.
                 result = gates.Health?.IsDown(lease.Gate) == true
                     ? new GateCallResult<T>(GateCallOutcome.EndpointDown, default, waited, TimeSpan.Zero) { Endpoint = lease.Gate }
-                    : await TimedCallAsync(gates, lease.Gate, token => call(lease.Gate, token), callTimeout, lease, waited, cancellationToken).ConfigureAwait(false);
+                    : await attempt(lease.Gate, lease, waited, cancellationToken).ConfigureAwait(false);
             }
 
             if (result.Outcome is not (GateCallOutcome.HostFailed or GateCallOutcome.EndpointDown) || failed.Count + 1 >= pool.Count || waited >= waitBudget)
@@ -89,23 +138,26 @@ public static class GateCalls
         }
     }
 
-    /// <summary>
-    /// G1: a model is asked only through the gate named after its endpoint, here the first of the pool to
-    /// grant. When none can serve in time (the budget ran out, the queue is full, every host is down), the
-    /// pool's overflow endpoint answers if one is configured (G10: it needs no gate).
-    /// </summary>
-    public static async Task<GateCallResult<string>> CompleteAsync(
-        this GateClient gates, ModelPool models, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, LanguageModelRequest prompt, GateRequest? request, CancellationToken cancellationToken)
+    private static async Task<GateCallResult<string>> ModelCallAsync(
+        GateClient gates, ILanguageModel model, LanguageModelRequest prompt, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(models);
-        ArgumentNullException.ThrowIfNull(prompt);
-        var result = await gates.RunAsync(models.Endpoints, priority, waitBudget, callTimeout, request, (endpoint, token) => models[endpoint].CompleteAsync(prompt, token), cancellationToken).ConfigureAwait(false);
-        if (models.Overflow is { } overflow && result.Outcome is GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull or GateCallOutcome.EndpointDown)
+        using var scope = new ModelCallScope(gates.Metrics, gates.Time, model, prompt);
+        try
         {
-            return await TimedCallAsync(gates, overflow.Endpoint, token => overflow.CompleteAsync(prompt, token), callTimeout, null, result.Waited, cancellationToken).ConfigureAwait(false);
+            var result = await TimedCallAsync(gates, model.Endpoint, token => model.CompleteAsync(scope.Request, token), callTimeout, lease, waited, cancellationToken).ConfigureAwait(false);
+            scope.End(result.Outcome);
+            return result;
         }
-
-        return result;
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            scope.Cancelled();
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            scope.Failed(ex);
+            throw;
+        }
     }
 
     private static async Task<GateCallResult<T>> TimedCallAsync<T>(

@@ -1,5 +1,6 @@
 using DocServer.Core.Entities;
 using DocServer.Core.Llm;
+using DocServer.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace DocServer.Core.Gates;
@@ -17,8 +18,10 @@ public sealed class GateClient
     private readonly IEntityStore _store;
     private readonly ILogger _logger;
 
-    public GateClient(IEntityStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null, IEndpointHealth? health = null)
+    public GateClient(
+        IEntityStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null, IEndpointHealth? health = null, PipelineMetrics? metrics = null)
     {
+        Metrics = metrics;
         _store = store;
         Catalog = catalog;
         Time = time;
@@ -33,6 +36,9 @@ public sealed class GateClient
     public IEndpointHealth? Health { get; }
 
     public GateClientOptions Options { get; }
+
+    /// <summary>Where waits, holds, queue lengths and model calls are measured; null when nothing listens.</summary>
+    public PipelineMetrics? Metrics { get; }
 
     internal TimeProvider Time { get; }
 
@@ -53,7 +59,7 @@ public sealed class GateClient
     /// model), holding at most one: the tickets on the other gates are withdrawn. G11: the calls of one
     /// <paramref name="request"/> are served in the order of its arrival, and a place it kept is used first.
     /// </summary>
-    public Task<GateAcquisition> AcquireAsync(IReadOnlyList<string> pool, GatePriority priority, TimeSpan waitBudget, GateRequest? request, CancellationToken cancellationToken)
+    public async Task<GateAcquisition> AcquireAsync(IReadOnlyList<string> pool, GatePriority priority, TimeSpan waitBudget, GateRequest? request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (pool.Count == 0 || pool.Distinct(StringComparer.Ordinal).Count() != pool.Count)
@@ -66,7 +72,38 @@ public sealed class GateClient
             Catalog.Machine(gate);
         }
 
-        return new PoolAcquisition(this, priority, request).RunAsync(pool, waitBudget, cancellationToken);
+        // The wait is a span of its own (the ask's trace shows where its time went) and a measurement by outcome.
+        using var activity = PipelineTelemetry.Source.StartActivity("gate wait");
+        activity?.SetTag(PipelineTags.Gate, string.Join(',', pool));
+        activity?.SetTag(PipelineTags.Priority, PipelineMetrics.Name(priority));
+        var started = Time.GetTimestamp();
+        try
+        {
+            var acquisition = await new PoolAcquisition(this, priority, request).RunAsync(pool, waitBudget, cancellationToken).ConfigureAwait(false);
+            var outcome = acquisition.Outcome switch
+            {
+                GateAcquisitionOutcome.Granted => "granted",
+                GateAcquisitionOutcome.QueueFull => "queue_full",
+                _ => "wait_budget_exceeded",
+            };
+            var granted = acquisition.Lease?.Gate ?? string.Join(',', pool);
+            activity?.SetTag(PipelineTags.Gate, granted);
+            activity?.SetTag(PipelineTags.WaitOutcome, outcome);
+            Metrics?.GateWaited(granted, priority, outcome, acquisition.Waited);
+            return acquisition;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or GateUnavailableException)
+        {
+            var outcome = ex is GateUnavailableException ? "gate_unavailable" : "cancelled";
+            activity?.SetTag(PipelineTags.WaitOutcome, outcome);
+            if (ex is GateUnavailableException)
+            {
+                activity.Fail(outcome, ex.Message);
+            }
+
+            Metrics?.GateWaited(string.Join(',', pool), priority, outcome, Time.GetElapsedTime(started));
+            throw;
+        }
     }
 
     /// <summary>G9: reads the row and computes the view; never writes, so status pages cannot slow the gate.</summary>
@@ -130,6 +167,7 @@ public sealed class GateClient
         }
 
         Observe(gate, committed!.Effects);
+        Metrics?.GateSeen(gate, committed.State);
         return new GateApplied<T>(update.Result, committed.State.Waiters.Length);
     }
 

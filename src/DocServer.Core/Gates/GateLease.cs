@@ -141,8 +141,9 @@ public sealed class GateLease : IAsyncDisposable
                     _request!.PlaceKept(_client, Gate, released.Result.KeptPlace);
                 }
 
-                var heldMs = (_client.Time.GetUtcNow() - GrantedAt).TotalMilliseconds;
-                GateLog.Released(_client.Logger, Gate, heldMs, Priority, FencingToken);
+                var held = _client.Time.GetUtcNow() - GrantedAt;
+                GateLog.Released(_client.Logger, Gate, held.TotalMilliseconds, Priority, FencingToken);
+                _client.Metrics?.GateHeld(Gate, Priority, held);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

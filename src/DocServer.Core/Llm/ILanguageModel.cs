@@ -1,3 +1,5 @@
+using DocServer.Core.Telemetry;
+
 namespace DocServer.Core.Llm;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace DocServer.Core.Llm;
 public interface ILanguageModel
 {
     string Endpoint { get; }
+
+    /// <summary>The model the endpoint serves (the GenAI conventions' <c>gen_ai.request.model</c>).</summary>
+    string Model { get; }
 
     Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken);
 }
@@ -24,4 +29,10 @@ public sealed record LanguageModelRequest(string Prompt, int MaxTokens, double T
 
     /// <summary>Called with each piece of the reply as the model writes it (a streamed answer); the whole reply is still returned.</summary>
     public Action<string>? OnText { get; init; }
+
+    /// <summary>Called once with the tokens the call used, when the host reports them (mlx_lm.server does at the end of a stream).</summary>
+    public Action<ModelUsage>? OnUsage { get; init; }
+
+    /// <summary>What the call is for: tags its span and measurements.</summary>
+    public ModelCallKind Kind { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DocServer.Functions.Configuration;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using DocServer.Functions.Telemetry;
 
 namespace DocServer.Functions.Ask;
 
@@ -18,7 +19,7 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, Documen
     {
         var id = Guid.NewGuid().ToString("N");
         await storage.Asks.StartAsync(id, time.GetUtcNow() + options.Value.AsyncResultTtl, cancellationToken).ConfigureAwait(false);
-        await storage.AskQueue.SendAsync(JsonSerializer.Serialize(new QueuedAsk(id, question, time.GetUtcNow()), json.Value.SerializerOptions), cancellationToken).ConfigureAwait(false);
+        await storage.AskQueue.SendAsync(TracedMessage.Wrap(JsonSerializer.Serialize(new QueuedAsk(id, question, time.GetUtcNow()), json.Value.SerializerOptions)), cancellationToken).ConfigureAwait(false);
         return id;
     }
 

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using DocServer.Core.Answers;
 using DocServer.Core.Evidence;
 using DocServer.Core.Gates;
+using DocServer.Core.Telemetry;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Documents;
 using DocServer.Functions.Hosting;
@@ -13,7 +14,13 @@ namespace DocServer.Functions.Ask;
 
 /// <summary>The ask pipeline: retrieve, extract evidence (FOREGROUND), synthesise (FOREGROUND); whole or streamed.</summary>
 internal sealed class AskService(
-    DocumentIndex index, EvidenceExtractor extractor, AnswerSynthesizer synthesizer, IOptions<DocServerOptions> options, TimeProvider time, ILogger<AskService> logger)
+    DocumentIndex index,
+    EvidenceExtractor extractor,
+    AnswerSynthesizer synthesizer,
+    PipelineMetrics metrics,
+    IOptions<DocServerOptions> options,
+    TimeProvider time,
+    ILogger<AskService> logger)
 {
     /// <summary>Answers <paramref name="question"/>; <paramref name="arrivedAt"/> is when the ask arrived (now unless it was queued).</summary>
     public Task<AskResponse> AskAsync(string question, DateTimeOffset? arrivedAt, CancellationToken cancellationToken) =>
@@ -91,26 +98,75 @@ internal sealed class AskService(
         }
     }
 
+    /// <summary>One ask, one span with the steps as its children (retrieve, extract evidence, synthesise), and one measurement by outcome.</summary>
     private async Task<AskResponse> RunAsync(string question, DateTimeOffset? arrivedAt, AskProgress? progress, CancellationToken cancellationToken)
     {
+        using var activity = PipelineTelemetry.Source.StartActivity("ask");
         var started = time.GetTimestamp();
+        try
+        {
+            var response = await AnswerAsync(question, arrivedAt, progress, started, cancellationToken).ConfigureAwait(false);
+            var (outcome, reason) = Outcome(response);
+            activity?.SetTag(PipelineTags.AskOutcome, outcome);
+            activity?.SetTag(PipelineTags.AskReason, reason);
+            metrics.Asked(outcome, reason, time.GetElapsedTime(started));
+            return response;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var outcome = ex switch
+            {
+                OperationCanceledException when cancellationToken.IsCancellationRequested => "cancelled",
+                IndexNotReadyException => "not_ready",
+                _ => "error",
+            };
+            activity?.SetTag(PipelineTags.AskOutcome, outcome);
+            if (outcome == "error")
+            {
+                activity.Fail(ex.GetType().FullName ?? ex.GetType().Name, ex.Message);
+            }
 
+            metrics.Asked(outcome, ex.GetType().Name, time.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private async Task<AskResponse> AnswerAsync(string question, DateTimeOffset? arrivedAt, AskProgress? progress, long started, CancellationToken cancellationToken)
+    {
         // G11: both calls are served by the ask's arrival, and the evidence call's lease keeps the ask's place
         // for its synthesis. PerCall (a benchmark's baseline) lets every call queue on its own.
         var perAsk = options.Value.AskOrder == AskOrder.PerAsk;
         await using var request = perAsk || progress is not null
             ? new GateRequest(perAsk ? arrivedAt ?? time.GetUtcNow() : null) { OnWaiting = progress is null ? null : progress.Queued }
             : null;
-        var results = index.Search(question, options.Value.RetrievalTopK);
+        IReadOnlyList<SearchResult> results;
+        using (var retrieval = PipelineTelemetry.Source.StartActivity("retrieve"))
+        {
+            results = index.Search(question, options.Value.RetrievalTopK);
+            retrieval?.SetTag(PipelineTags.Chunks, results.Count);
+        }
+
         progress?.Retrieved(results);
         var retrieved = time.GetTimestamp();
         request?.KeepPlaceAfterCall = perAsk;
-        var evidence = await extractor.ExtractAsync(question, results, request, cancellationToken).ConfigureAwait(false);
+        EvidenceResult evidence;
+        using (var extraction = PipelineTelemetry.Source.StartActivity("extract evidence"))
+        {
+            evidence = await extractor.ExtractAsync(question, results, request, cancellationToken).ConfigureAwait(false);
+            extraction?.SetTag(PipelineTags.EvidenceOutcome, evidence.SkipReason ?? "model");
+        }
+
+        metrics.EvidenceExtracted(evidence.SkipReason);
         progress?.Evidence(evidence);
         progress?.Call = "synthesis";
         var extracted = time.GetTimestamp();
         request?.KeepPlaceAfterCall = false;
-        var answer = await synthesizer.SynthesizeAsync(question, evidence.Items, request, progress is null ? null : progress.Text, cancellationToken).ConfigureAwait(false);
+        Answer answer;
+        using (PipelineTelemetry.Source.StartActivity("synthesise"))
+        {
+            answer = await synthesizer.SynthesizeAsync(question, evidence.Items, request, progress is null ? null : progress.Text, cancellationToken).ConfigureAwait(false);
+        }
+
         var done = time.GetTimestamp();
         return new AskResponse(
             question,
@@ -131,6 +187,12 @@ internal sealed class AskService(
                 answer.LlmMs,
                 Ms(started, done)));
     }
+
+    /// <summary>found: the model's cited answer; extractive: quoted from the evidence (the reason says why); not_found: no evidence.</summary>
+    private static (string Outcome, string? Reason) Outcome(AskResponse response) =>
+        !response.Found ? ("not_found", response.SkipReasons.Synthesis)
+        : response.Extractive ? ("extractive", response.SkipReasons.Synthesis)
+        : ("found", null);
 
     private double Ms(long from, long to) => time.GetElapsedTime(from, to).TotalMilliseconds;
 }

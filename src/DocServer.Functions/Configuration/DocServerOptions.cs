@@ -98,6 +98,9 @@ internal sealed class DocServerOptions
     /// </summary>
     public TimeSpan IndexSnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the extraction queue's approximate length is read for the backlog metric (one cheap request).</summary>
+    public TimeSpan BacklogSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// A digest covers documents stamped up to this long before the run starts. A document is stamped one
     /// storage request before its row is written (seconds at worst, with retries), so one stamped inside a

@@ -90,6 +90,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("SummaryFirstTokenTimeout", options.SummaryFirstTokenTimeout), ("SummaryIdleTimeout", options.SummaryIdleTimeout), ("SummaryTimeout", options.SummaryTimeout),
             ("ProbeInterval", options.ProbeInterval), ("StreamPingInterval", options.StreamPingInterval),
             ("IndexRefreshInterval", options.IndexRefreshInterval), ("IndexSnapshotInterval", options.IndexSnapshotInterval),
+            ("BacklogSampleInterval", options.BacklogSampleInterval),
             ("QueueMessageLease", options.QueueMessageLease),
             ("AskWaitBudget", options.AskWaitBudget), ("BackgroundWaitBudget", options.BackgroundWaitBudget), ("AsyncResultTtl", options.AsyncResultTtl),
             ("StorageAskTimeout", options.StorageAskTimeout), ("StorageBackgroundTimeout", options.StorageBackgroundTimeout),

@@ -3,6 +3,7 @@ using DocServer.Core.Documents;
 using DocServer.Functions.Configuration;
 using Microsoft.Extensions.Options;
 using DocServer.Storage.Documents;
+using DocServer.Functions.Telemetry;
 
 namespace DocServer.Functions.Documents;
 
@@ -46,7 +47,7 @@ internal sealed partial class DocumentIngestion(DocumentStore store, DocumentInd
         var chunks = DocumentChunker.Chunk(id, title, content, kind == "text/markdown");
         var record = await store.SaveAsync(id, title, kind, content, chunks, cancellationToken).ConfigureAwait(false);
         index.Put(record, chunks);
-        await storage.Extract.SendAsync(id, cancellationToken).ConfigureAwait(false);
+        await storage.Extract.SendAsync(TracedMessage.Wrap(id), cancellationToken).ConfigureAwait(false);
         return (record, null);
     }
 

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using DocServer.Core.Gates;
 using DocServer.Core.Llm;
+using DocServer.Core.Telemetry;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Documents;
 using DocServer.Storage.Documents;
 using Microsoft.Extensions.Options;
+using DocServer.Functions.Telemetry;
 
 namespace DocServer.Functions.Extraction;
 
@@ -43,7 +45,7 @@ internal sealed class DocumentExtraction(
         }
         catch (EndpointUnavailableException ex)
         {
-            await storage.Extract.SendLaterAsync(document.Id, options.Value.ProbeInterval, cancellationToken).ConfigureAwait(false);
+            await storage.Extract.SendLaterAsync(TracedMessage.Wrap(document.Id), options.Value.ProbeInterval, cancellationToken).ConfigureAwait(false);
             ExtractionLog.Deferred(logger, document.Id, options.Value.ProbeInterval.TotalSeconds, ex.Message);
             return null;
         }
@@ -72,7 +74,7 @@ internal sealed class DocumentExtraction(
             [Prompts.DigestDocumentPlaceholder] = text.Length > MaxDocumentChars ? text[..MaxDocumentChars] : text,
         });
         var pool = models.Pool(options.Value.BackgroundPool);
-        var request = new LanguageModelRequest(prompt, 600) { FirstTokenTimeout = options.Value.SummaryFirstTokenTimeout, IdleTimeout = options.Value.SummaryIdleTimeout };
+        var request = new LanguageModelRequest(prompt, 600) { FirstTokenTimeout = options.Value.SummaryFirstTokenTimeout, IdleTimeout = options.Value.SummaryIdleTimeout, Kind = ModelCallKind.Summary };
         var call = await gates.CompleteAsync(pool, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.SummaryTimeout, request, null, cancellationToken).ConfigureAwait(false);
         var endpoint = call.Endpoint ?? string.Join(",", pool.Endpoints);
         if (call.Outcome is GateCallOutcome.EndpointDown or GateCallOutcome.HostFailed || (call.Outcome == GateCallOutcome.Stalled && gates.Health?.IsDown(endpoint) != false))

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using DocServer.Core.Answers;
 using DocServer.Core.Evidence;
 using DocServer.Core.Gates;
+using DocServer.Core.Telemetry;
 using DocServer.Functions.Ask;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Digests;
@@ -11,6 +12,7 @@ using DocServer.Functions.Extraction;
 using DocServer.Functions.Gates;
 using DocServer.Functions.Health;
 using DocServer.Functions.Page;
+using DocServer.Functions.Telemetry;
 using DocServer.Llm.Health;
 using DocServer.Storage.Entities;
 using DocServer.Storage.Documents;
@@ -60,7 +62,8 @@ internal static class DocServerHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GateClient>>(),
             new GateClientOptions { Owner = Owner() },
-            sp.GetRequiredService<EndpointHealth>()));
+            sp.GetRequiredService<EndpointHealth>(),
+            sp.GetRequiredService<PipelineMetrics>()));
         services.AddSingleton(sp => new EvidenceExtractor(
             sp.GetRequiredService<GateClient>(),
             sp.GetRequiredService<LanguageModels>().Pool(Options(sp).AskPool, Options(sp).AskOverflowEndpoint),
@@ -101,6 +104,7 @@ internal static class DocServerHost
         services.AddSingleton<IHostedService>(sp => Listener(sp, "Extract", sp.GetRequiredService<StorageResources>().Extract, sp.GetRequiredService<StorageResources>().ExtractPoison));
         services.AddSingleton<IHostedService>(sp => Listener(sp, "AskJob", sp.GetRequiredService<StorageResources>().AskQueue, sp.GetRequiredService<StorageResources>().AskPoison));
         services.AddHostedService<EndpointProber>();
+        builder.AddDocServerTelemetry();
         services.AddErrorResponses();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -125,6 +129,8 @@ internal static class DocServerHost
     public static WebApplication MapDocServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var export = app.Services.GetRequiredService<TelemetryExport>().Describe();
+        TelemetryLog.Exporting(app.Logger, export);
         app.UseErrorResponses();
         app.Use(RejectOversizedBodies);
         app.MapPage();

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using DocServer.Core.Gates;
+using DocServer.Core.Telemetry;
 using DocServer.Functions.Ask;
 using DocServer.Functions.Digests;
 using DocServer.Functions.Extraction;
+using DocServer.Functions.Telemetry;
 
 namespace DocServer.Functions.Hosting;
 
@@ -11,7 +14,34 @@ namespace DocServer.Functions.Hosting;
 /// </summary>
 internal sealed class FunctionInvoker(GateClient gates, DigestService digests, DocumentExtraction extraction, AskJobs asks)
 {
-    public async Task<object?> InvokeAsync(string function, string? input, CancellationToken cancellationToken) => function switch
+    /// <summary>
+    /// Runs a function as a trace of its own (not a child of the host's invocation request or of the listener's
+    /// loop), linked to the trace the queue message was sent from: an extraction links to the ingest that caused it.
+    /// </summary>
+    public async Task<object?> InvokeAsync(string function, string? input, CancellationToken cancellationToken)
+    {
+        var (body, sentFrom) = input is not null && IsQueueTriggered(function) ? TracedMessage.Unwrap(input) : (input, null);
+        var caller = Activity.Current;
+        Activity.Current = null;
+        using var activity = PipelineTelemetry.Source.StartActivity(
+            function,
+            IsQueueTriggered(function) ? ActivityKind.Consumer : ActivityKind.Internal,
+            default(ActivityContext),
+            links: sentFrom is { } context ? [new ActivityLink(context)] : null);
+        Activity.Current = activity ?? caller;
+        activity?.SetTag(PipelineTags.Function, function);
+        try
+        {
+            return await RunAsync(function, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity.Fail(ex.GetType().FullName ?? ex.GetType().Name, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<object?> RunAsync(string function, string? input, CancellationToken cancellationToken) => function switch
     {
         "GateSweep" => await SweepAsync(cancellationToken).ConfigureAwait(false),
         "Digest" => await digests.RunAsync(cancellationToken).ConfigureAwait(false),

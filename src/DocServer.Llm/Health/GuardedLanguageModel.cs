@@ -7,6 +7,8 @@ public sealed class GuardedLanguageModel(ILanguageModel inner, EndpointHealth he
 {
     public string Endpoint => inner.Endpoint;
 
+    public string Model => inner.Model;
+
     public Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken) =>
         health.ExecuteAsync(inner.Endpoint, token => inner.CompleteAsync(request, token), cancellationToken);
 }

@@ -23,6 +23,7 @@ public sealed class MlxLanguageModel : ILanguageModel
         ArgumentNullException.ThrowIfNull(endpoint);
         endpoint.Validate();
         Endpoint = endpoint.Name;
+        Model = endpoint.Model;
         _client = new ChatClient(
             endpoint.Model,
             new ApiKeyCredential(endpoint.ApiKey ?? "no-key"),
@@ -37,6 +38,8 @@ public sealed class MlxLanguageModel : ILanguageModel
     }
 
     public string Endpoint { get; }
+
+    public string Model { get; }
 
     public async Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken)
     {
@@ -61,6 +64,12 @@ public sealed class MlxLanguageModel : ILanguageModel
         {
             await foreach (var update in _client.CompleteChatStreamingAsync(messages, options, stalled.Token).WithCancellation(stalled.Token).ConfigureAwait(false))
             {
+                // The last update of a stream carries the usage (the client asks for it) and no text.
+                if (update.Usage is { } usage)
+                {
+                    request.OnUsage?.Invoke(new ModelUsage(usage.InputTokenCount, usage.OutputTokenCount));
+                }
+
                 beforeFirstToken = false;
                 deadline = request.IdleTimeout;
                 stalled.CancelAfter(deadline ?? Timeout.InfiniteTimeSpan);

@@ -156,6 +156,8 @@ public sealed class GatePoolTests
     {
         public string Endpoint => endpoint;
 
+        public string Model => "test-model";
+
         public Task<string> CompleteAsync(LanguageModelRequest request, CancellationToken cancellationToken) => Task.FromResult(endpoint);
     }
 

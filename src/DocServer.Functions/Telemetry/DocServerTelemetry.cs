@@ -1,0 +1,73 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using DocServer.Core.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace DocServer.Functions.Telemetry;
+
+/// <summary>
+/// The OpenTelemetry pipeline: the pipeline's own spans and meter, ASP.NET Core (which takes the caller's
+/// traceparent), HttpClient (the calls to the MLX hosts), the Azure SDK's spans (storage), and logs, so every
+/// log line carries its trace id. Exporters by configuration (<see cref="TelemetryExport"/>); OTEL_SDK_DISABLED=true
+/// turns the whole pipeline off (the benchmark's baseline).
+/// </summary>
+internal static class DocServerTelemetry
+{
+    public const string ServiceName = "docserver-functions";
+
+    /// <summary>The Azure SDK publishes its spans on ActivitySources only when this switch is on.</summary>
+    private const string AzureActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
+
+    public static WebApplicationBuilder AddDocServerTelemetry(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var export = TelemetryExport.From(builder.Configuration);
+        builder.Services.AddSingleton(export);
+        builder.Services.AddSingleton<PipelineMetrics>();
+        builder.Services.AddSingleton<PipelineGauges>();
+        builder.Services.AddHostedService<QueueBacklogSampler>();
+        AppContext.SetSwitch(AzureActivitySourceSwitch, true);
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(DocServerTelemetry).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing => tracing
+                .AddSource(PipelineTelemetry.Name)
+                .AddSource("Azure.*")
+                .AddAspNetCoreInstrumentation(o => o.Filter = IsTraced)
+                // The Azure SDK's own HTTP span already covers its requests: no second span from HttpClient for them.
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => System.Diagnostics.Activity.Current?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) != true))
+            .WithMetrics(metrics => metrics
+                .AddMeter(PipelineTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation())
+            .WithLogging(logging => { }, options =>
+            {
+                options.IncludeFormattedMessage = true;
+                options.IncludeScopes = false;
+            });
+
+        if (export.AzureMonitorConnectionString is { } connection)
+        {
+            telemetry
+                .WithTracing(t => t.AddAzureMonitorTraceExporter(o => o.ConnectionString = connection))
+                .WithMetrics(m => m.AddAzureMonitorMetricExporter(o => o.ConnectionString = connection))
+                .WithLogging(l => l.AddAzureMonitorLogExporter(o => o.ConnectionString = connection));
+        }
+
+        if (export.ToOtlp)
+        {
+            // Reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself, as every OpenTelemetry SDK does.
+            telemetry.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>The page's files and health polls would drown the asks: only the API's work and the host's invocations are traced.</summary>
+    private static bool IsTraced(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !context.Request.Path.StartsWithSegments("/api/health", StringComparison.OrdinalIgnoreCase)
+        || !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && context.Request.Method == HttpMethods.Post;
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using DocServer.Functions.Configuration;
+using DocServer.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace DocServer.Functions.Tests;
+
+/// <summary>The meter is shared by name across the apps of this process: these tests run alone.</summary>
+[CollectionDefinition(nameof(TelemetryTests), DisableParallelization = true)]
+public sealed class TelemetryTestsRunAlone;
+
+/// <summary>
+/// A real ask against the scripted model server, through the app's own OpenTelemetry pipeline, read back
+/// with the in-memory exporters: spans in parent/child order, instruments with their tags, logs with trace ids.
+/// </summary>
+[Collection(nameof(TelemetryTests))]
+public sealed class TelemetryTests
+{
+    private const string Model = "gemma-test";
+
+    [Fact]
+    public async Task Ask_WithCallersTraceparent_IsOneTraceFromRequestThroughGateToModel()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = await AppFactory.StartAsync(new() { ["Logging:LogLevel:DocServer"] = "Information" }, telemetry.AddTo);
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var trace = ActivityTraceId.CreateRandom();
+        var caller = ActivitySpanId.CreateRandom();
+
+        using var ask = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = EvidenceFixtures.EnglishQuestion }) };
+        ask.Headers.Add("traceparent", $"00-{trace}-{caller}-01");
+        using var response = await client.SendAsync(ask);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await EventuallyAsync(() => telemetry.Spans(trace).Any(s => s.Kind == ActivityKind.Server && s.ParentSpanId == caller), "the request's span");
+        var spans = telemetry.Spans(trace);
+        var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == caller);
+        var root = Assert.Single(spans, s => s.DisplayName == "ask");
+        Assert.Equal(request.SpanId, root.ParentSpanId);
+        Assert.Equal("found", root.GetTagItem("docserver.ask.outcome"));
+        var retrieve = Assert.Single(spans, s => s.DisplayName == "retrieve");
+        var evidence = Assert.Single(spans, s => s.DisplayName == "extract evidence");
+        var synthesis = Assert.Single(spans, s => s.DisplayName == "synthesise");
+        Assert.All([retrieve, evidence, synthesis], s => Assert.Equal(root.SpanId, s.ParentSpanId));
+        Assert.True(retrieve.StartTimeUtc <= evidence.StartTimeUtc && evidence.StartTimeUtc <= synthesis.StartTimeUtc, "the steps run in order");
+        foreach (var (step, kind) in new[] { (evidence, "evidence"), (synthesis, "synthesis") })
+        {
+            var wait = Assert.Single(spans, s => s.DisplayName == "gate wait" && s.ParentSpanId == step.SpanId);
+            Assert.Equal("macmini", wait.GetTagItem("docserver.gate"));
+            Assert.Equal("foreground", wait.GetTagItem("docserver.gate.priority"));
+            Assert.Equal("granted", wait.GetTagItem("docserver.gate.outcome"));
+            var chat = Assert.Single(spans, s => s.DisplayName == $"chat {Model}" && s.ParentSpanId == step.SpanId);
+            Assert.Equal(ActivityKind.Client, chat.Kind);
+            Assert.True(wait.StartTimeUtc <= chat.StartTimeUtc, "the gate is passed before the model is called");
+            Assert.Equal(Model, chat.GetTagItem("gen_ai.request.model"));
+            Assert.Equal("chat", chat.GetTagItem("gen_ai.operation.name"));
+            Assert.Equal(kind, chat.GetTagItem("docserver.call.kind"));
+            Assert.Equal("completed", chat.GetTagItem("docserver.call.outcome"));
+            Assert.NotNull(chat.GetTagItem("gen_ai.response.time_to_first_chunk"));
+            Assert.True(chat.GetTagItem("gen_ai.usage.input_tokens") is int input && input > 0, "the host's usage is on the span");
+            // The HTTP call to the host is the model span's child, and its traceparent reaches the host (here the
+            // scripted server, in this process, whose own request span is its child in turn).
+            var call = Assert.Single(spans, s => s.Kind == ActivityKind.Client && s.ParentSpanId == chat.SpanId && s.Source.Name.StartsWith("System.Net.Http", StringComparison.Ordinal));
+            Assert.Contains(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == call.SpanId);
+        }
+
+        // The Azure SDK's own spans (the gate's row, read and written) join the same trace.
+        Assert.Contains(spans, s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.DisplayName.Contains("Table", StringComparison.OrdinalIgnoreCase));
+        // Logs go through the same pipeline and carry the ask's trace id.
+        var dispatched = Assert.Single(telemetry.Logs(trace), l => l.CategoryName == "DocServer.Core.Gates.GateClient" && l.EventId.Id == 100 && l.SpanId == spans.Single(s => s.DisplayName == "gate wait" && s.ParentSpanId == evidence.SpanId).SpanId);
+        Assert.Contains("wait_ms=", dispatched.FormattedMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ask_Completed_RecordsModelCallsGateWaitsAndTheAskWithTheirTags()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        using var response = await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var calls = telemetry.Collect(app.Services, "gen_ai.client.operation.duration");
+        foreach (var kind in new[] { "evidence", "synthesis" })
+        {
+            var point = Assert.Single(calls, p => Tag(p, "docserver.call.kind") == kind);
+            Assert.Equal(1, point.GetHistogramCount());
+            Assert.Equal("completed", Tag(point, "docserver.call.outcome"));
+            Assert.Equal(Model, Tag(point, "gen_ai.request.model"));
+            Assert.Equal("macmini", Tag(point, "docserver.endpoint"));
+            Assert.Equal("mlx", Tag(point, "gen_ai.provider.name"));
+        }
+
+        var firstChunk = telemetry.Collect(app.Services, "gen_ai.client.operation.time_to_first_chunk");
+        Assert.Equal(2, firstChunk.Sum(p => p.GetHistogramCount()));
+        var tokens = telemetry.Collect(app.Services, "gen_ai.client.token.usage");
+        Assert.Contains(tokens, p => Tag(p, "gen_ai.token.type") == "input" && p.GetHistogramSum() > 10);
+        Assert.Contains(tokens, p => Tag(p, "gen_ai.token.type") == "output" && p.GetHistogramSum() > 0);
+        var waits = telemetry.Collect(app.Services, "docserver.gate.wait");
+        var granted = Assert.Single(waits, p => Tag(p, "docserver.gate") == "macmini" && Tag(p, "docserver.gate.priority") == "foreground" && Tag(p, "docserver.gate.outcome") == "granted");
+        Assert.Equal(2, granted.GetHistogramCount());
+        var holds = telemetry.Collect(app.Services, "docserver.gate.hold");
+        Assert.Equal(2, Assert.Single(holds, p => Tag(p, "docserver.gate.priority") == "foreground").GetHistogramCount());
+        var asks = telemetry.Collect(app.Services, "docserver.ask.duration");
+        Assert.Equal(1, Assert.Single(asks, p => Tag(p, "docserver.ask.outcome") == "found").GetHistogramCount());
+        var evidence = telemetry.Collect(app.Services, "docserver.evidence.outcomes");
+        Assert.Equal(1, Assert.Single(evidence, p => Tag(p, "docserver.evidence.outcome") == "model").GetSumLong());
+        var queue = telemetry.Collect(app.Services, "docserver.gate.queue.length");
+        Assert.Contains(queue, p => Tag(p, "docserver.gate") == "macmini" && Tag(p, "docserver.gate.priority") == "foreground");
+        var up = telemetry.Collect(app.Services, "docserver.endpoint.up");
+        Assert.Equal(1, Assert.Single(up, p => Tag(p, "docserver.endpoint") == "macmini").GetGaugeLastValueLong());
+        Assert.Single(telemetry.Collect(app.Services, "docserver.index.chunks"));
+    }
+
+    [Fact]
+    public async Task GateUnderContention_WaitsShowInTheWaitHistogram()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
+        app.ModelAnswersSensibly(TimeSpan.FromMilliseconds(150));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var granted = Assert.Single(telemetry.Collect(app.Services, "docserver.gate.wait"), p => Tag(p, "docserver.gate.outcome") == "granted");
+        Assert.Equal(8, granted.GetHistogramCount());
+        Assert.True(granted.TryGetHistogramMinMaxValues(out _, out var longest));
+        // One host, one call at a time, four asks of two 150 ms calls: the last ask waited for at least three others' calls.
+        Assert.True(longest >= 0.3, $"the longest wait was {longest:F3} s");
+        Assert.True(granted.GetHistogramSum() >= 0.6, $"the waits add up to {granted.GetHistogramSum():F3} s");
+        var buckets = new List<double>();
+        foreach (var bucket in granted.GetHistogramBuckets())
+        {
+            if (bucket.BucketCount > 0)
+            {
+                buckets.Add(bucket.ExplicitBound);
+            }
+        }
+
+        Assert.True(buckets.Max() > 0.25, "waits land in the upper buckets, not only the first");
+    }
+
+    [Fact]
+    public async Task FailedModelCall_ShowsItsOutcomeOnTheSpanAndTheHistogram()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
+        app.Mlx.ReplyWith(_ => MlxReply.Status(500));
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var trace = ActivityTraceId.CreateRandom();
+
+        using var ask = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = EvidenceFixtures.EnglishQuestion }) };
+        ask.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await client.SendAsync(ask);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await EventuallyAsync(() => telemetry.Spans(trace).Any(s => s.DisplayName == "ask"), "the ask's span");
+        // Evidence failed, and the synthesis after the rule-based fallback failed too: both calls say so.
+        var chats = telemetry.Spans(trace).Where(s => s.DisplayName == $"chat {Model}").ToList();
+        Assert.Equal(["evidence", "synthesis"], chats.OrderBy(c => c.StartTimeUtc).Select(c => c.GetTagItem("docserver.call.kind")));
+        Assert.All(chats, chat =>
+        {
+            Assert.Equal(ActivityStatusCode.Error, chat.Status);
+            Assert.Equal("host_failed", chat.GetTagItem("error.type"));
+        });
+        Assert.Equal("extractive", Assert.Single(telemetry.Spans(trace), s => s.DisplayName == "ask").GetTagItem("docserver.ask.outcome"));
+        var failed = telemetry.Collect(app.Services, "gen_ai.client.operation.duration");
+        Assert.Equal(2, failed.Count);
+        Assert.All(failed, p => Assert.Equal(("host_failed", "host_failed"), (Tag(p, "docserver.call.outcome"), Tag(p, "error.type"))));
+        Assert.Empty(telemetry.Collect(app.Services, "gen_ai.client.operation.time_to_first_chunk"));
+        Assert.Contains(telemetry.Collect(app.Services, "docserver.evidence.outcomes"), p => Tag(p, "docserver.evidence.outcome") != "model");
+    }
+
+    [Fact]
+    public async Task Extraction_RunByTheHostFromTheQueuedMessage_IsItsOwnTraceLinkedToTheIngest()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        var ingestTrace = ActivityTraceId.CreateRandom();
+        using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = JsonContent.Create(new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }) };
+        ingest.Headers.Add("traceparent", $"00-{ingestTrace}-{ActivitySpanId.CreateRandom()}-01");
+        Assert.True((await client.SendAsync(ingest)).IsSuccessStatusCode);
+        var queue = app.Services.GetRequiredService<StorageResources>().Extract;
+        var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        // What the Functions host does with a queue message: POST /Extract with the message as Data.
+        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = message.Text }, Metadata = new { DequeueCount = 1 } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await EventuallyAsync(() => telemetry.AllSpans().Any(s => s.DisplayName == "Extract"), "the extraction's span");
+        var run = Assert.Single(telemetry.AllSpans(), s => s.DisplayName == "Extract");
+        Assert.Equal(default, run.ParentSpanId);
+        Assert.NotEqual(ingestTrace, run.TraceId);
+        Assert.Equal(ActivityKind.Consumer, run.Kind);
+        Assert.Contains(run.Links, l => l.Context.TraceId == ingestTrace);
+        var summary = Assert.Single(telemetry.Spans(run.TraceId), s => s.DisplayName == $"chat {Model}");
+        Assert.Equal("summary", summary.GetTagItem("docserver.call.kind"));
+        Assert.Contains(telemetry.Spans(run.TraceId), s => s.DisplayName == "gate wait" && (string?)s.GetTagItem("docserver.gate.priority") == "background");
+    }
+
+    private static string? Tag(MetricPoint point, string name) => TelemetryCapture.Tags(point).TryGetValue(name, out var value) ? value?.ToString() : null;
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+}
