@@ -28,6 +28,17 @@ stop() {
 }
 trap stop EXIT INT TERM
 
+# Where telemetry goes is the app's choice from these two settings (README, "See the pipeline").
+if [ -n "${APPLICATIONINSIGHTS_CONNECTION_STRING:-}" ] && [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then
+  echo "Telemetry: exported to Application Insights and to OTLP at $OTEL_EXPORTER_OTLP_ENDPOINT."
+elif [ -n "${APPLICATIONINSIGHTS_CONNECTION_STRING:-}" ]; then
+  echo "Telemetry: exported to Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING)."
+elif [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then
+  echo "Telemetry: exported to OTLP at $OTEL_EXPORTER_OTLP_ENDPOINT."
+else
+  echo "Telemetry: not exported (set OTEL_EXPORTER_OTLP_ENDPOINT or APPLICATIONINSIGHTS_CONNECTION_STRING)."
+fi
+
 dotnet build src/DocServer.Functions -c Release -v quiet -nologo >/dev/null
 dotnet src/DocServer.Functions/bin/Release/net10.0/DocServer.Functions.dll "$@" &
 app_pid=$!

@@ -1,6 +1,6 @@
 using DocServer.Benchmarks;
 
-// Usage: dotnet run -c Release --project bench/DocServer.Benchmarks -- gate|evidence|app|soak|schedule|stream|scale [chunks...]|index [chunks...]
+// Usage: dotnet run -c Release --project bench/DocServer.Benchmarks -- gate|evidence|app|soak|schedule|stream|telemetry [asks]|scale [chunks...]|index [chunks...]
 return args switch
 {
     ["gate"] => await GateBenchmark.RunAsync().ConfigureAwait(false),
@@ -9,6 +9,7 @@ return args switch
     ["soak"] => await SoakBenchmark.RunAsync().ConfigureAwait(false),
     ["schedule"] => await ScheduleBenchmark.RunAsync().ConfigureAwait(false),
     ["stream"] => await StreamBenchmark.RunAsync().ConfigureAwait(false),
+    ["telemetry", .. var count] => await TelemetryBenchmark.RunAsync(count is [var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 1000).ConfigureAwait(false),
     ["index", .. var sizes] => ScaleBenchmark.RunInProcess(sizes.Length == 0 ? [20_000, 200_000, 1_000_000] : [.. sizes.Select(int.Parse)]),
     ["scale", .. var sizes] => await ScaleBenchmark.RunAsync(sizes.Length == 0 ? [200_000] : [.. sizes.Select(int.Parse)]).ConfigureAwait(false),
     _ => Usage(),
@@ -16,12 +17,13 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence|app|soak|schedule|stream|scale [chunks...]|index [chunks...]");
+    Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence|app|soak|schedule|stream|telemetry [asks]|scale [chunks...]|index [chunks...]");
     Console.Error.WriteLine("  gate   gate latency, round trips, handoff gap and throughput: in-memory and Azurite side by side");
     Console.Error.WriteLine("  app        the app as a process on Azurite: start-up, memory, ask overhead at 1k and 20k chunks, BM25 query");
     Console.Error.WriteLine("  soak       two app processes under asks, ingests and digests while the tunnel and then storage fail");
     Console.Error.WriteLine("  schedule   three app processes, 300 ms hosts: asks in arrival order vs per call, one host vs a pool of two, a host killed");
     Console.Error.WriteLine("  stream     the streamed ask: time to the first event after POST, and to the first answer token after the grant");
+    Console.Error.WriteLine("  telemetry  the ask's overhead excluding the model, instrumented and exporting vs OpenTelemetry off (1000 asks each unless given)");
     Console.Error.WriteLine("  scale      a new app process on a seeded corpus (200000 chunks unless given): ready time, memory, retrieval");
     Console.Error.WriteLine("  index      the index alone, in-process, at 20k, 200k and 1M chunks: build time, retrieval, memory");
     Console.Error.WriteLine("  evidence   CPU and allocation of one evidence extraction excluding the LLM, and of the window alone");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using DocServer.Functions.Digests;
 using DocServer.Functions.Documents;
 using DocServer.Functions.Hosting;
+using DocServer.Functions.Telemetry;
 using DocServer.Storage.Documents;
 using DocServer.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,7 +120,8 @@ public sealed class FunctionInvocationTests
         Assert.Empty(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
         await Task.Delay(TimeSpan.FromSeconds(3.5));
         var deferred = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
-        Assert.Equal("tenancy", deferred.Text);
+        // The deferred message is the same work, carrying the trace it came from.
+        Assert.Equal("tenancy", TracedMessage.Unwrap(deferred.Text).Body);
         Assert.Equal(1, deferred.DequeueCount);
         Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
     }
@@ -237,7 +239,7 @@ public sealed class FunctionInvocationTests
 
         Assert.Equal(5, attempts);
         var poisoned = await storage.ExtractPoison.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None);
-        Assert.Equal("tenancy", Assert.Single(poisoned).Text);
+        Assert.Equal("tenancy", TracedMessage.Unwrap(Assert.Single(poisoned).Text).Body);
         await Task.Delay(1500);
         Assert.Empty(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
     }

@@ -77,6 +77,24 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Ask_CallerSaysNotSampled_IsStillTracedInTheCallersTrace()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        var trace = ActivityTraceId.CreateRandom();
+
+        using var ask = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = EvidenceFixtures.EnglishQuestion }) };
+        ask.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-00");
+        using var response = await client.SendAsync(ask);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await EventuallyAsync(() => telemetry.Spans(trace).Any(s => s.DisplayName == "ask"), "the ask's span");
+        Assert.Contains(telemetry.Spans(trace), s => s.DisplayName == "retrieve");
+    }
+
+    [Fact]
     public async Task Ask_Completed_RecordsModelCallsGateWaitsAndTheAskWithTheirTags()
     {
         var telemetry = new TelemetryCapture();
@@ -209,6 +227,27 @@ public sealed class TelemetryTests
         var summary = Assert.Single(telemetry.Spans(run.TraceId), s => s.DisplayName == $"chat {Model}");
         Assert.Equal("summary", summary.GetTagItem("docserver.call.kind"));
         Assert.Contains(telemetry.Spans(run.TraceId), s => s.DisplayName == "gate wait" && (string?)s.GetTagItem("docserver.gate.priority") == "background");
+    }
+
+    [Fact]
+    public async Task BackgroundLoops_StorageAndProbeCallsStartNoTracesOfTheirOwn()
+    {
+        var telemetry = new TelemetryCapture();
+        // The index follows the change log every 200 ms here, and the Mac is down, so the probe runs too.
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Endpoints:macmini:Url"] = ScriptedMlxServer.RefusedUrl().ToString() }, telemetry.AddTo);
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
+        await Task.Delay(1500);
+
+        var roots = telemetry.AllSpans().Where(s => s.ParentSpanId == default).ToList();
+
+        Assert.Contains(roots, s => s.Kind == ActivityKind.Server);
+        Assert.All(roots, s => Assert.True(
+            s.Kind is ActivityKind.Server or ActivityKind.Consumer || s.Source.Name == "DocServer",
+            $"a trace started by {s.Source.Name} '{s.DisplayName}' ({s.Kind})"));
+        // Storage calls are still traced inside the work that makes them.
+        Assert.Contains(telemetry.AllSpans(), s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.ParentSpanId != default);
     }
 
     private static string? Tag(MetricPoint point, string name) => TelemetryCapture.Tags(point).TryGetValue(name, out var value) ? value?.ToString() : null;

@@ -34,6 +34,14 @@ internal static class DocServerTelemetry
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(DocServerTelemetry).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
+                // A caller's (or the Functions host's) "not sampled" flag is not followed: an ask is rare and worth
+                // its trace, which still joins the caller's trace id. Within the app, a child follows its parent.
+                .SetSampler(new ParentBasedSampler(
+                    new BackgroundNoiseSampler(),
+                    remoteParentSampled: new AlwaysOnSampler(),
+                    remoteParentNotSampled: new AlwaysOnSampler(),
+                    localParentSampled: new AlwaysOnSampler(),
+                    localParentNotSampled: new AlwaysOffSampler()))
                 .AddSource(PipelineTelemetry.Name)
                 .AddSource("Azure.*")
                 .AddAspNetCoreInstrumentation(o => o.Filter = IsTraced)

@@ -15,12 +15,12 @@ internal sealed record TelemetryExport(string? AzureMonitorConnectionString, Uri
         ArgumentNullException.ThrowIfNull(configuration);
         var azure = configuration[AzureMonitorSetting];
         var otlp = configuration[OtlpSetting];
-        if (!string.IsNullOrWhiteSpace(otlp) && !Uri.TryCreate(otlp, UriKind.Absolute, out _))
+        if (!string.IsNullOrWhiteSpace(otlp) && !(Uri.TryCreate(otlp.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
         {
-            throw new InvalidOperationException($"{OtlpSetting} is '{otlp}', which is not an absolute URL; set it to the collector's address (http://localhost:4317) or remove it.");
+            throw new InvalidOperationException($"{OtlpSetting} is '{otlp}', which is not an http(s) URL; set it to the collector's address (http://localhost:4317) or remove it.");
         }
 
-        return new(string.IsNullOrWhiteSpace(azure) ? null : azure, string.IsNullOrWhiteSpace(otlp) ? null : new Uri(otlp));
+        return new(string.IsNullOrWhiteSpace(azure) ? null : azure, string.IsNullOrWhiteSpace(otlp) ? null : new Uri(otlp.Trim()));
     }
 
     public bool ToAzureMonitor => AzureMonitorConnectionString is not null;
