@@ -230,6 +230,32 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task ExtractionBacklog_MessagesWaiting_ShowInTheBacklogGauge()
+    {
+        var telemetry = new TelemetryCapture();
+        // No queue listener here (not standalone): ingested documents' extraction messages wait in the queue.
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:BacklogSampleInterval"] = "00:00:00.200" }, telemetry.AddTo);
+        using var client = app.CreateClient();
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            Assert.True((await client.PostAsJsonAsync("/api/documents", new { id, content = EvidenceFixtures.EnglishTenancy, contentType = "text" })).IsSuccessStatusCode);
+        }
+
+        await EventuallyAsync(
+            () => telemetry.Collect(app.Services, "docserver.extraction.backlog") is [var point] && point.GetGaugeLastValueLong() == 3,
+            "a backlog of 3");
+        var queue = app.Services.GetRequiredService<StorageResources>().Extract;
+        foreach (var message in await queue.ReceiveAsync(3, TimeSpan.FromMinutes(1), CancellationToken.None))
+        {
+            await queue.DeleteAsync(message, CancellationToken.None);
+        }
+
+        await EventuallyAsync(
+            () => telemetry.Collect(app.Services, "docserver.extraction.backlog") is [var point] && point.GetGaugeLastValueLong() == 0,
+            "the backlog back to 0");
+    }
+
+    [Fact]
     public async Task BackgroundLoops_StorageAndProbeCallsStartNoTracesOfTheirOwn()
     {
         var telemetry = new TelemetryCapture();

@@ -43,7 +43,9 @@ internal static class DocServerTelemetry
                     localParentSampled: new AlwaysOnSampler(),
                     localParentNotSampled: new AlwaysOffSampler()))
                 .AddSource(PipelineTelemetry.Name)
-                .AddSource("Azure.*")
+                // The storage clients' operation spans (TableClient.Query); not Azure.Core.Http's span under each,
+                // which would double the spans of every storage call for the same request and status.
+                .AddSource("Azure.Data.Tables.*", "Azure.Storage.*")
                 .AddAspNetCoreInstrumentation(o => o.Filter = IsTraced)
                 // The Azure SDK's own HTTP span already covers its requests: no second span from HttpClient for them.
                 .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => System.Diagnostics.Activity.Current?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) != true))
