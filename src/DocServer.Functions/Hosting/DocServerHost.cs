@@ -43,7 +43,8 @@ internal static class DocServerHost
         services.AddSingleton<IValidateOptions<FunctionsHostOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
         services.AddSingleton<IValidateOptions<QueueTriggerOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
         services.AddSingleton(TimeProvider.System);
-        // The Azure SDKs' own logs reach ILogger (category "Azure.*", Warning and up by appsettings.json), and
+        // The Azure SDKs' own logs reach ILogger (category "Azure.*", Warning and up by appsettings.json; Azure.Core's
+        // per-response line only at Error: a 412 is how our compare-and-swap loses a race, and outages we log ourselves), and
         // credentials come from AzureWebJobsStorage__credential / __clientId, as the Functions host reads them.
         services.AddAzureClientsCore();
         services.AddSingleton(sp => new StorageResources(
