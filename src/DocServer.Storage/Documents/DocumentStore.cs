@@ -18,6 +18,9 @@ public sealed class DocumentStore
 {
     private const string Partition = "doc";
     private const int TransactionLimit = 100;
+
+    /// <summary>Documents per import transaction: each brings its row and its log entry, and the sequence row is one more (≤ 100).</summary>
+    private const int ImportBatch = (TransactionLimit - 1) / 2;
     /// <summary>Concurrent ingests of one id each switch the row once; a writer that keeps losing backs off and tries again.</summary>
     private const int MaxSwitchAttempts = 20;
 
@@ -48,29 +51,17 @@ public sealed class DocumentStore
 
     public async Task<DocumentRecord> SaveAsync(string id, string title, string contentType, string content, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(chunks);
-        var version = _time.GetUtcNow().UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
-        var record = new DocumentRecord(id, title, contentType, _time.GetUtcNow(), chunks.Count, content.Length, null, null, null, version);
+        var staged = await StageAsync(new DocumentImport(id, title, contentType, content, chunks), cancellationToken).ConfigureAwait(false);
         DocumentRecord? previous;
+        DocumentRecord record;
         try
         {
-            await _originals.GetBlobClient(BlobName(id, version)).UploadAsync(
-                BinaryData.FromString(content),
-                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType + "; charset=utf-8" } },
-                cancellationToken).ConfigureAwait(false);
-            var rows = chunks.Select(chunk => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(ChunkPartition(id, version), RowKey(chunk.Index))
-            {
-                ["Title"] = chunk.Title,
-                ["Section"] = chunk.SectionTitle,
-                ["Text"] = chunk.Text,
-            }));
-            await SubmitAsync(rows, cancellationToken).ConfigureAwait(false);
-            (previous, record) = await SwitchAsync(record, cancellationToken).ConfigureAwait(false);
+            (previous, record) = await SwitchAsync(staged, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             // Nothing of this version is visible (the row never pointed to it): take it away again, then report the failure.
-            await RemoveVersionQuietlyAsync(id, version).ConfigureAwait(false);
+            await RemoveVersionQuietlyAsync(id, staged.Version).ConfigureAwait(false);
             throw;
         }
 
@@ -81,6 +72,61 @@ public sealed class DocumentStore
         }
 
         return record;
+    }
+
+    /// <summary>
+    /// Many documents at once (a folder of them, the scale benchmark's corpus): every original and chunk set is
+    /// written first, then the rows are switched to them <see cref="ImportBatch"/> at a time, each batch's rows,
+    /// change-log entries and one move of the sequence in one transaction, where <see cref="SaveAsync"/> takes a
+    /// transaction (and a turn at the shared sequence) per document. A batch that meets a document that already
+    /// exists, or another writer, is switched one document at a time instead, exactly as SaveAsync would.
+    /// </summary>
+    public async Task<IReadOnlyList<DocumentRecord>> ImportAsync(IReadOnlyList<DocumentImport> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Select(d => d.Id).Distinct(StringComparer.Ordinal).Count() != documents.Count)
+        {
+            throw new ArgumentException("An import names each document once.", nameof(documents));
+        }
+
+        var staged = new DocumentRecord?[documents.Count];
+        var written = new List<DocumentRecord>(staged.Length);
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, documents.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, token) =>
+                staged[i] = await StageAsync(documents[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+            foreach (var batch in staged.OfType<DocumentRecord>().Chunk(ImportBatch))
+            {
+                try
+                {
+                    written.AddRange(await SwitchNewAsync(batch, cancellationToken).ConfigureAwait(false));
+                }
+                catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412)
+                {
+                    foreach (var record in batch)
+                    {
+                        var (previous, one) = await SwitchAsync(record, cancellationToken).ConfigureAwait(false);
+                        written.Add(one);
+                        if (previous is not null)
+                        {
+                            await RemoveVersionQuietlyAsync(record.Id, previous.Version).ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+        }
+        catch
+        {
+            // What was staged and not switched is referenced by nothing: take it away (a switched one is left alone).
+            foreach (var record in staged.OfType<DocumentRecord>().Skip(written.Count))
+            {
+                await RemoveVersionQuietlyAsync(record.Id, record.Version).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        return written;
     }
 
     public async Task<DocumentRecord?> GetAsync(string id, CancellationToken cancellationToken)
@@ -216,6 +262,61 @@ public sealed class DocumentStore
     }
 
     /// <summary>
+    /// Writes a new version beside whatever is there (its original, then its chunks): nothing refers to it until its
+    /// row is switched. A failure removes what was written, then is thrown.
+    /// </summary>
+    private async Task<DocumentRecord> StageAsync(DocumentImport document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document.Chunks);
+        var version = _time.GetUtcNow().UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
+        var record = new DocumentRecord(document.Id, document.Title, document.ContentType, _time.GetUtcNow(), document.Chunks.Count, document.Content.Length, null, null, null, version);
+        try
+        {
+            await _originals.GetBlobClient(BlobName(document.Id, version)).UploadAsync(
+                BinaryData.FromString(document.Content),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = document.ContentType + "; charset=utf-8" } },
+                cancellationToken).ConfigureAwait(false);
+            var rows = document.Chunks.Select(chunk => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(ChunkPartition(document.Id, version), RowKey(chunk.Index))
+            {
+                ["Title"] = chunk.Title,
+                ["Section"] = chunk.SectionTitle,
+                ["Text"] = chunk.Text,
+            }));
+            await SubmitAsync(rows, cancellationToken).ConfigureAwait(false);
+            return record;
+        }
+        catch
+        {
+            await RemoveVersionQuietlyAsync(document.Id, version).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Adds the rows of documents that do not exist yet, with their change-log entries and the sequence moved past
+    /// them, in one transaction: 409 when one of them exists, 412 when another writer moved the sequence first.
+    /// </summary>
+    private async Task<IReadOnlyList<DocumentRecord>> SwitchNewAsync(IReadOnlyList<DocumentRecord> batch, CancellationToken cancellationToken)
+    {
+        var (counter, last) = await CounterAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var written = batch.Select(r => r with { IngestedAt = now }).ToList();
+        var next = new TableEntity(Partition, SequenceRow) { ["Sequence"] = last + written.Count };
+        var actions = new List<TableTransactionAction>(1 + (2 * written.Count))
+        {
+            counter is not null ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, counter.ETag) : new TableTransactionAction(TableTransactionActionType.Add, next),
+        };
+        for (var i = 0; i < written.Count; i++)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, Row(written[i])));
+            actions.Add(LogEntry(last + 1 + i, written[i].Id, written[i].Version, now));
+        }
+
+        await _documents.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>
     /// Points the document's row at the new version: add it if there is none, else replace it with If-Match on
     /// the ETag it was read with; a concurrent ingest of the same id makes it read again (the last one wins).
     /// IngestedAt is stamped here, one request before the row exists, so a reader that selects documents by it
@@ -282,9 +383,12 @@ public sealed class DocumentStore
         [
             counter is not null ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, counter.ETag) : new TableTransactionAction(TableTransactionActionType.Add, next),
             change,
-            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(Partition, LogRow(sequence)) { ["Id"] = id, ["Version"] = version, ["At"] = _time.GetUtcNow() }),
+            LogEntry(sequence, id, version, _time.GetUtcNow()),
         ], cancellationToken).ConfigureAwait(false);
     }
+
+    private static TableTransactionAction LogEntry(long sequence, string id, string? version, DateTimeOffset at) =>
+        new(TableTransactionActionType.Add, new TableEntity(Partition, LogRow(sequence)) { ["Id"] = id, ["Version"] = version, ["At"] = at });
 
     private async Task RemoveVersionAsync(string id, string? version, CancellationToken cancellationToken)
     {

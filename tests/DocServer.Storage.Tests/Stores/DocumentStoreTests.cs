@@ -158,6 +158,58 @@ public sealed class DocumentStoreTests
         Assert.False(current.IsExtracted);
     }
 
+    [Fact]
+    public async Task Import_120NewDocuments_EachListedWithItsChunksOriginalAndOneLogEntry()
+    {
+        var (store, _) = await NewStoreAsync();
+        var documents = Enumerable.Range(0, 120).Select(i => new DocumentImport($"d{i:D3}", $"D{i}", "text/plain", $"original {i}", Chunks($"d{i:D3}", 1 + (i % 4)))).ToList();
+
+        var written = await store.ImportAsync(documents, CancellationToken.None);
+
+        Assert.Equal(120, written.Count);
+        var listed = await store.ListAsync(CancellationToken.None);
+        Assert.Equal(documents.Select(d => d.Id), listed.Select(d => d.Id));
+        foreach (var record in listed.Where((_, i) => i % 17 == 0))
+        {
+            Assert.Equal(1 + (int.Parse(record.Id[1..], System.Globalization.CultureInfo.InvariantCulture) % 4), (await store.ChunksAsync(record, CancellationToken.None)).Count);
+            Assert.Equal($"original {int.Parse(record.Id[1..], System.Globalization.CultureInfo.InvariantCulture)}", await store.OriginalAsync(record, CancellationToken.None));
+            Assert.Equal(written.Single(w => w.Id == record.Id), record);
+        }
+
+        // One log entry per document, numbered without a gap, and the sequence at the last of them.
+        var changes = await store.ChangesAsync(0, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 120).Select(n => (long)n), changes.Select(c => c.Sequence));
+        Assert.Equal(documents.Select(d => d.Id).Order(StringComparer.Ordinal), changes.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(120, await store.SequenceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Import_OfAnIdThatExists_ReplacesItAsSaveWould_AndTheRestOfItsBatchStillLands()
+    {
+        var (store, prefix) = await NewStoreAsync();
+        var old = await store.SaveAsync("b", "B", "text/plain", "old", Chunks("b", 5), CancellationToken.None);
+
+        await store.ImportAsync([new("a", "A", "text/plain", "a", Chunks("a", 2)), new("b", "B", "text/plain", "new", Chunks("b", 2)), new("c", "C", "text/plain", "c", Chunks("c", 1))], CancellationToken.None);
+
+        var current = (await store.GetAsync("b", CancellationToken.None))!;
+        Assert.NotEqual(old.Version, current.Version);
+        Assert.Equal("new", await store.OriginalAsync(current, CancellationToken.None));
+        Assert.Equal(2, await RawChunkRowsAsync(prefix, "b"));
+        Assert.Equal(["a", "b", "c"], (await store.ListAsync(CancellationToken.None)).Select(d => d.Id));
+        Assert.Equal(4, await store.SequenceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Import_SameIdTwice_IsRefusedBeforeAnythingIsWritten()
+    {
+        var (store, _) = await NewStoreAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ImportAsync([new("a", "A", "text/plain", "a", Chunks("a", 1)), new("a", "A", "text/plain", "a", Chunks("a", 1))], CancellationToken.None));
+
+        Assert.Empty(await store.ListAsync(CancellationToken.None));
+        Assert.Equal(0, await store.SequenceAsync(CancellationToken.None));
+    }
+
     private static List<DocumentChunk> Chunks(string id, int count) =>
         [.. Enumerable.Range(0, count).Select(i => new DocumentChunk(id, i, "Title", "Section", $"chunk {i} of {id}"))];
 
