@@ -53,38 +53,28 @@ public sealed class Bm25Index
         ArgumentNullException.ThrowIfNull(chunks);
 
         // Tokenised outside the lock: the expensive part of an add does not hold up searches.
-        var analysed = chunks.Select(c => (Chunk: c, Terms: Bm25Tokenizer.Terms(c.Text))).ToList();
+        var analysed = Analyse(chunks);
         lock (_lock)
         {
-            RemoveLocked(docId);
-            var ordinals = new int[analysed.Count];
-            for (var i = 0; i < analysed.Count; i++)
+            AddLocked(docId, analysed);
+        }
+    }
+
+    /// <summary>
+    /// Adds many documents, as <see cref="Add"/> one after another would (same order, so ties rank the same), with
+    /// the tokenising spread over every core: what a new instance does with a snapshot.
+    /// </summary>
+    public void AddRange(IReadOnlyList<(string DocId, IReadOnlyList<DocumentChunk> Chunks)> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var analysed = new List<(DocumentChunk Chunk, List<string> Terms)>[documents.Count];
+        Parallel.For(0, documents.Count, i => analysed[i] = Analyse(documents[i].Chunks));
+        lock (_lock)
+        {
+            for (var i = 0; i < documents.Count; i++)
             {
-                var (chunk, terms) = analysed[i];
-                var ordinal = _chunks.Count;
-                _chunks.Add(chunk);
-                if (ordinal == _lengths.Length)
-                {
-                    Array.Resize(ref _lengths, _lengths.Length * 2);
-                }
-
-                _lengths[ordinal] = terms.Count;
-                ordinals[i] = ordinal;
-                _totalLength += terms.Count;
-                _live++;
-                foreach (var (term, frequency) in Frequencies(terms))
-                {
-                    if (!_termIds.TryGetValue(term, out var id))
-                    {
-                        _termIds[term] = id = _lists.Count;
-                        _lists.Add(new PostingList());
-                    }
-
-                    _lists[id].Append(ordinal, frequency, terms.Count);
-                }
+                AddLocked(documents[i].DocId, analysed[i]);
             }
-
-            _byDocument[docId] = ordinals;
         }
     }
 
@@ -94,6 +84,42 @@ public sealed class Bm25Index
         {
             return RemoveLocked(docId);
         }
+    }
+
+    private static List<(DocumentChunk Chunk, List<string> Terms)> Analyse(IReadOnlyList<DocumentChunk> chunks) =>
+        [.. chunks.Select(c => (c, Bm25Tokenizer.Terms(c.Text)))];
+
+    private void AddLocked(string docId, List<(DocumentChunk Chunk, List<string> Terms)> analysed)
+    {
+        RemoveLocked(docId);
+        var ordinals = new int[analysed.Count];
+        for (var i = 0; i < analysed.Count; i++)
+        {
+            var (chunk, terms) = analysed[i];
+            var ordinal = _chunks.Count;
+            _chunks.Add(chunk);
+            if (ordinal == _lengths.Length)
+            {
+                Array.Resize(ref _lengths, _lengths.Length * 2);
+            }
+
+            _lengths[ordinal] = terms.Count;
+            ordinals[i] = ordinal;
+            _totalLength += terms.Count;
+            _live++;
+            foreach (var (term, frequency) in Frequencies(terms))
+            {
+                if (!_termIds.TryGetValue(term, out var id))
+                {
+                    _termIds[term] = id = _lists.Count;
+                    _lists.Add(new PostingList());
+                }
+
+                _lists[id].Append(ordinal, frequency, terms.Count);
+            }
+        }
+
+        _byDocument[docId] = ordinals;
     }
 
     /// <summary>The best <paramref name="top"/> chunks for the query, best first (ties: the earlier indexed first).</summary>

@@ -19,6 +19,9 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     /// <summary>Chunk reads in flight while loading: one query per document, many at once.</summary>
     private const int LoadParallelism = 16;
 
+    /// <summary>Documents tokenised together when a snapshot is loaded: both cores busy, and their terms a few MB at a time.</summary>
+    private const int SnapshotSlice = 500;
+
     private readonly Bm25Index _index = new();
     private readonly Dictionary<string, SnapshotDocument> _loaded = new(StringComparer.Ordinal);
     private int _documentsToLoad;
@@ -54,6 +57,20 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     {
         ArgumentNullException.ThrowIfNull(document);
         Put(new SnapshotDocument(document.Id, document.Version, document.IngestedAt, chunks));
+    }
+
+    private void PutAll(IReadOnlyList<SnapshotDocument> documents)
+    {
+        _index.AddRange([.. documents.Select(d => (d.Id, d.Chunks))]);
+        lock (_loaded)
+        {
+            foreach (var document in documents)
+            {
+                _loaded[document.Id] = document;
+            }
+        }
+
+        Interlocked.Add(ref _changesSinceSnapshot, documents.Count);
     }
 
     private void Put(SnapshotDocument document)
@@ -113,9 +130,10 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         {
             // A document whose current version the snapshot holds is taken from it; the rest from their chunk rows.
             var fresh = changed.Where(d => d.Version is not null && snapshot.TryGetValue(d.Id, out var s) && s.Version == d.Version).ToList();
-            foreach (var document in fresh)
+            // Tokenised on every core, a slice at a time (a slice's terms are what it holds at once), in listing order.
+            foreach (var slice in fresh.Chunk(SnapshotSlice))
             {
-                Put(snapshot[document.Id]);
+                PutAll([.. slice.Select(d => snapshot[d.Id])]);
             }
 
             Volatile.Write(ref _fromSnapshot, fresh.Count);
