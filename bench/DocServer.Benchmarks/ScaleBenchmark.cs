@@ -127,7 +127,9 @@ internal static class ScaleBenchmark
     {
         var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var started = Stopwatch.StartNew();
-        var app = AppProcess.Start(AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, prefix), url);
+        var settings = AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, prefix);
+        settings["Logging__LogLevel__DocServer.Functions.Documents"] = "Information";
+        var app = AppProcess.Start(settings, url);
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
         await UntilAsync(async () => (await TryGetAsync(http, "/api/health").ConfigureAwait(false)) is not null).ConfigureAwait(false);
         var listeningMs = started.Elapsed.TotalMilliseconds;
@@ -139,6 +141,7 @@ internal static class ScaleBenchmark
         }
 
         var readyMs = started.Elapsed.TotalMilliseconds;
+        await Console.Error.WriteLineAsync($"{label}: {app.Output.Split('\n').FirstOrDefault(l => l.Contains("search index ready", StringComparison.Ordinal))?.Trim()}").ConfigureAwait(false);
         var rss = app.ResidentMegabytes();
         var retrieval = new List<double>();
         for (var round = 0; round < 3; round++)

@@ -110,10 +110,13 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         }
 
         // The sequence is read before the list: a change made while listing is applied again from the log (harmless).
+        var started = time.GetTimestamp();
         var sequence = await store.SequenceAsync(cancellationToken).ConfigureAwait(false);
         var listing = store.ListAsync(cancellationToken);
         var snapshot = _ready ? null : await ReadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var snapshotRead = time.GetTimestamp();
         var documents = await listing.ConfigureAwait(false);
+        var listed = time.GetTimestamp();
         Dictionary<string, SnapshotDocument> loaded;
         lock (_loaded)
         {
@@ -157,6 +160,10 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
             Interlocked.Exchange(ref _snapshotAt, time.GetTimestamp());
         }
 
+        LastLoad = new IndexLoadTimings(
+            time.GetElapsedTime(started, snapshotRead).TotalMilliseconds,
+            time.GetElapsedTime(started, listed).TotalMilliseconds,
+            time.GetElapsedTime(listed).TotalMilliseconds);
         _ready = true;
         _loadedOnce.TrySetResult();
     }
@@ -185,6 +192,9 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     }
 
     public TimeSpan RefreshInterval => options.Value.IndexRefreshInterval;
+
+    /// <summary>Where the last full load's time went (the snapshot read and the listing overlap; then the build).</summary>
+    public IndexLoadTimings? LastLoad { get; private set; }
 
     /// <summary>Applies the change log after the last sequence: each document named there is read again as it is now.</summary>
     private async Task FollowLogAsync(CancellationToken cancellationToken)
@@ -236,4 +246,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 /// The index as /api/health reports it: ready, documents loaded of those listed, chunks, how many documents the
 /// first load took from the snapshot, the change-log sequence it has applied, seconds since the last refresh.
 /// </summary>
+/// <summary>Milliseconds from the start of a full load: the snapshot read, the document listing (both run at once), and the build after them.</summary>
+internal sealed record IndexLoadTimings(double SnapshotReadMs, double ListedMs, double BuildMs);
+
 internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, int FromSnapshot, long Sequence, double? RefreshedSecondsAgo);

@@ -25,7 +25,8 @@ internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogge
                 {
                     var state = index.State;
                     var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
-                    FunctionLog.IndexLoaded(logger, state.Documents, state.Chunks, elapsedMs);
+                    var load = index.LastLoad;
+                    FunctionLog.IndexLoaded(logger, state.Documents, state.FromSnapshot, state.Chunks, elapsedMs, load?.SnapshotReadMs ?? 0, load?.ListedMs ?? 0, load?.BuildMs ?? 0);
                 }
             }
             catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex) && !stoppingToken.IsCancellationRequested)
