@@ -131,12 +131,12 @@ internal static class ScaleBenchmark
         settings["Logging__LogLevel__DocServer.Functions.Documents"] = "Information";
         var app = AppProcess.Start(settings, url);
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
-        await UntilAsync(async () => (await TryGetAsync(http, "/api/health").ConfigureAwait(false)) is not null).ConfigureAwait(false);
+        await UntilAsync(app, async () => (await TryGetAsync(http, "/api/health").ConfigureAwait(false)) is not null).ConfigureAwait(false);
         var listeningMs = started.Elapsed.TotalMilliseconds;
-        if (!await UntilAsync(async () => (await TryAskAsync(http, Question(0)).ConfigureAwait(false)) is not null).ConfigureAwait(false))
+        if (!await UntilAsync(app, async () => (await TryAskAsync(http, Question(0)).ConfigureAwait(false)) is not null).ConfigureAwait(false))
         {
             // Reported, not hidden: what the app said while it did not become ready.
-            await Console.Error.WriteLineAsync($"{label}: no 200 answer within 5 minutes; the app said:\n{string.Join('\n', app.Output.Split('\n').TakeLast(20))}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"{label}: no 200 answer ({(app.HasExited ? $"the app exited with {app.ExitCode}" : "within 5 minutes")}); the app said:\n{string.Join('\n', app.Output.Split('\n').TakeLast(20))}").ConfigureAwait(false);
             return (app, [label, F(listeningMs), "not ready in 5 min", "", "", ""]);
         }
 
@@ -246,10 +246,11 @@ internal static class ScaleBenchmark
         }
     }
 
-    private static async Task<bool> UntilAsync(Func<Task<bool>> condition)
+    /// <summary>True once <paramref name="condition"/> holds; false after 5 minutes, or at once if the app exited.</summary>
+    private static async Task<bool> UntilAsync(AppProcess app, Func<Task<bool>> condition)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromMinutes(5))
+        while (clock.Elapsed < TimeSpan.FromMinutes(5) && !app.HasExited)
         {
             if (await condition().ConfigureAwait(false))
             {
