@@ -28,13 +28,11 @@ public sealed class TelemetryTests
         await using var app = await AppFactory.StartAsync(new() { ["Logging:LogLevel:DocServer"] = "Information" }, telemetry.AddTo);
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
-        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await IngestTenancyAsync(client);
         var trace = ActivityTraceId.CreateRandom();
         var caller = ActivitySpanId.CreateRandom();
 
-        using var ask = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = EvidenceFixtures.EnglishQuestion }) };
-        ask.Headers.Add("traceparent", $"00-{trace}-{caller}-01");
-        using var response = await client.SendAsync(ask);
+        using var response = await AskAsync(client, $"00-{trace}-{caller}-01");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await EventuallyAsync(() => telemetry.Spans(trace).Any(s => s.Kind == ActivityKind.Server && s.ParentSpanId == caller), "the request's span");
@@ -85,9 +83,7 @@ public sealed class TelemetryTests
         using var client = app.CreateClient();
         var trace = ActivityTraceId.CreateRandom();
 
-        using var ask = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = EvidenceFixtures.EnglishQuestion }) };
-        ask.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-00");
-        using var response = await client.SendAsync(ask);
+        using var response = await AskAsync(client, $"00-{trace}-{ActivitySpanId.CreateRandom()}-00");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await EventuallyAsync(() => telemetry.Spans(trace).Any(s => s.DisplayName == "ask"), "the ask's span");
@@ -101,7 +97,7 @@ public sealed class TelemetryTests
         await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
-        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await IngestTenancyAsync(client);
 
         using var response = await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
 
@@ -145,7 +141,7 @@ public sealed class TelemetryTests
         await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
         app.ModelAnswersSensibly(TimeSpan.FromMilliseconds(150));
         using var client = app.CreateClient();
-        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await IngestTenancyAsync(client);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion })));
 
@@ -175,12 +171,10 @@ public sealed class TelemetryTests
         await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
         app.Mlx.ReplyWith(_ => MlxReply.Status(500));
         using var client = app.CreateClient();
-        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await IngestTenancyAsync(client);
         var trace = ActivityTraceId.CreateRandom();
 
-        using var ask = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = EvidenceFixtures.EnglishQuestion }) };
-        ask.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
-        using var response = await client.SendAsync(ask);
+        using var response = await AskAsync(client, $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await EventuallyAsync(() => telemetry.Spans(trace).Any(s => s.DisplayName == "ask"), "the ask's span");
@@ -262,7 +256,7 @@ public sealed class TelemetryTests
         // The index follows the change log every 200 ms here, and the Mac is down, so the probe runs too.
         await using var app = await AppFactory.StartAsync(new() { ["DocServer:Endpoints:macmini:Url"] = ScriptedMlxServer.RefusedUrl().ToString() }, telemetry.AddTo);
         using var client = app.CreateClient();
-        await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        await IngestTenancyAsync(client);
         await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
         await Task.Delay(1500);
 
@@ -274,6 +268,19 @@ public sealed class TelemetryTests
             $"a trace started by {s.Source.Name} '{s.DisplayName}' ({s.Kind})"));
         // Storage calls are still traced inside the work that makes them.
         Assert.Contains(telemetry.AllSpans(), s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.ParentSpanId != default);
+    }
+
+    private static async Task IngestTenancyAsync(HttpClient client)
+    {
+        using var response = await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        Assert.True(response.IsSuccessStatusCode, $"ingest answered {response.StatusCode}");
+    }
+
+    private static async Task<HttpResponseMessage> AskAsync(HttpClient client, string traceparent)
+    {
+        using var ask = new HttpRequestMessage(HttpMethod.Post, "/api/ask") { Content = JsonContent.Create(new { question = EvidenceFixtures.EnglishQuestion }) };
+        ask.Headers.Add("traceparent", traceparent);
+        return await client.SendAsync(ask);
     }
 
     private static string? Tag(MetricPoint point, string name) => TelemetryCapture.Tags(point).TryGetValue(name, out var value) ? value?.ToString() : null;

@@ -59,7 +59,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         Put(new SnapshotDocument(document.Id, document.Version, document.IngestedAt, chunks));
     }
 
-    private void PutAll(IReadOnlyList<SnapshotDocument> documents)
+    private void PutAll(SnapshotDocument[] documents)
     {
         _index.AddRange([.. documents.Select(d => (d.Id, d.Chunks))]);
         lock (_loaded)
@@ -70,7 +70,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
             }
         }
 
-        Interlocked.Add(ref _changesSinceSnapshot, documents.Count);
+        Interlocked.Add(ref _changesSinceSnapshot, documents.Length);
     }
 
     private void Put(SnapshotDocument document)
@@ -113,8 +113,19 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         var started = time.GetTimestamp();
         var sequence = await store.SequenceAsync(cancellationToken).ConfigureAwait(false);
         var listing = store.ListAsync(cancellationToken);
-        var snapshot = _ready ? null : await ReadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = _ready ? null : await snapshots.ReadAsync(cancellationToken).ConfigureAwait(false);
         var snapshotRead = time.GetTimestamp();
+        if (snapshot is not null)
+        {
+            // Built while the listing is still on its way, tokenised on every core a slice at a time (a slice's terms
+            // are what it holds at once), in id order as listed. A document the listing shows gone, or at another
+            // version, is taken out or read again from its chunk rows below.
+            foreach (var slice in snapshot.OrderBy(d => d.Id, StringComparer.Ordinal).Chunk(SnapshotSlice))
+            {
+                PutAll(slice);
+            }
+        }
+
         var documents = await listing.ConfigureAwait(false);
         var listed = time.GetTimestamp();
         Dictionary<string, SnapshotDocument> loaded;
@@ -131,16 +142,8 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         var changed = documents.Where(d => !loaded.TryGetValue(d.Id, out var held) || held.IngestedAt != d.IngestedAt || held.Version != d.Version).ToList();
         if (snapshot is not null)
         {
-            // A document whose current version the snapshot holds is taken from it; the rest from their chunk rows.
-            var fresh = changed.Where(d => d.Version is not null && snapshot.TryGetValue(d.Id, out var s) && s.Version == d.Version).ToList();
-            // Tokenised on every core, a slice at a time (a slice's terms are what it holds at once), in listing order.
-            foreach (var slice in fresh.Chunk(SnapshotSlice))
-            {
-                PutAll([.. slice.Select(d => snapshot[d.Id])]);
-            }
-
-            Volatile.Write(ref _fromSnapshot, fresh.Count);
-            changed = [.. changed.Except(fresh)];
+            // A first load: what is not read again below came from the snapshot.
+            Volatile.Write(ref _fromSnapshot, documents.Count - changed.Count);
         }
 
         Volatile.Write(ref _documentsToLoad, documents.Count);
@@ -193,7 +196,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 
     public TimeSpan RefreshInterval => options.Value.IndexRefreshInterval;
 
-    /// <summary>Where the last full load's time went (the snapshot read and the listing overlap; then the build).</summary>
+    /// <summary>Where the last full load's time went.</summary>
     public IndexLoadTimings? LastLoad { get; private set; }
 
     /// <summary>Applies the change log after the last sequence: each document named there is read again as it is now.</summary>
@@ -234,19 +237,16 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 
         Interlocked.Exchange(ref _refreshedAt, time.GetTimestamp());
     }
-
-    private async Task<Dictionary<string, SnapshotDocument>?> ReadSnapshotAsync(CancellationToken cancellationToken)
-    {
-        var documents = await snapshots.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return documents?.ToDictionary(d => d.Id, StringComparer.Ordinal);
-    }
 }
 
 /// <summary>
 /// The index as /api/health reports it: ready, documents loaded of those listed, chunks, how many documents the
 /// first load took from the snapshot, the change-log sequence it has applied, seconds since the last refresh.
 /// </summary>
-/// <summary>Milliseconds from the start of a full load: the snapshot read, the document listing (both run at once), and the build after them.</summary>
+/// <summary>
+/// Milliseconds of a full load: from its start to the snapshot read; to the listing in, with the snapshot's documents
+/// indexed meanwhile; and what came after (removals, documents read again from their chunk rows).
+/// </summary>
 internal sealed record IndexLoadTimings(double SnapshotReadMs, double ListedMs, double BuildMs);
 
 internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, int FromSnapshot, long Sequence, double? RefreshedSecondsAgo);
