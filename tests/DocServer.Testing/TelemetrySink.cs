@@ -39,7 +39,13 @@ public sealed class TelemetrySink : IAsyncDisposable
     }
 
     /// <summary>What was received, path by path, for a failing test's message.</summary>
-    public string Summary() => string.Join(", ", _received.GroupBy(r => r.Path).Select(g => $"{g.Key}: {g.Count()} ({g.Sum(r => r.Body.Length)} bytes)")) is { Length: > 0 } s ? s : "nothing";
+    public string Summary() => string.Join(", ", _received.GroupBy(r => r.Path).Select(g => $"{g.Key}: {g.Count()} ({g.Sum(r => r.Body.Length)} bytes{Names(g.Key)})")) is { Length: > 0 } s ? s : "nothing";
+
+    /// <summary>For Application Insights (JSON): the distinct item names received, which say what did arrive.</summary>
+    private string Names(string path) => !path.StartsWith("v2", StringComparison.Ordinal) ? string.Empty
+        : "; names: " + string.Join(" | ", _received.Where(r => r.Path == path)
+            .SelectMany(r => System.Text.RegularExpressions.Regex.Matches(Encoding.UTF8.GetString(r.Body), "\"name\":\"([^\"]{1,60})\"").Select(m => m.Groups[1].Value))
+            .Distinct().Take(200));
 
     /// <summary>Requests received on a path (e.g. "v1/traces").</summary>
     public int Count(string path) => _received.Count(r => r.Path == path);
@@ -67,10 +73,13 @@ public sealed class TelemetrySink : IAsyncDisposable
             await input.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
         }
 
-        _received.Enqueue((path, body.ToArray()));
-        // OTLP wants an empty protobuf message; Application Insights a count of what it accepted.
+        var bytes = body.ToArray();
+        _received.Enqueue((path, bytes));
+        // OTLP wants an empty protobuf message. Application Insights answers how many of the items (one JSON object
+        // per line) it accepted: all of them, or the exporter would keep the batch to send again.
+        var items = bytes.AsSpan().Count((byte)'\n') + (bytes.Length > 0 && bytes[^1] != (byte)'\n' ? 1 : 0);
         return path.StartsWith("v2", StringComparison.Ordinal)
-            ? Results.Json(new { itemsReceived = 1, itemsAccepted = 1, errors = Array.Empty<object>() })
+            ? Results.Json(new { itemsReceived = items, itemsAccepted = items, errors = Array.Empty<object>() })
             : Results.Bytes([], "application/x-protobuf");
     }
 }

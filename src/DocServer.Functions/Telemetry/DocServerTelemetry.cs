@@ -34,14 +34,6 @@ internal static class DocServerTelemetry
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(DocServerTelemetry).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
-                // A caller's (or the Functions host's) "not sampled" flag is not followed: an ask is rare and worth
-                // its trace, which still joins the caller's trace id. Within the app, a child follows its parent.
-                .SetSampler(new ParentBasedSampler(
-                    new BackgroundNoiseSampler(),
-                    remoteParentSampled: new AlwaysOnSampler(),
-                    remoteParentNotSampled: new AlwaysOnSampler(),
-                    localParentSampled: new AlwaysOnSampler(),
-                    localParentNotSampled: new AlwaysOffSampler()))
                 .AddSource(PipelineTelemetry.Name)
                 // The storage clients' operation spans (TableClient.Query); not Azure.Core.Http's span under each,
                 // which would double the spans of every storage call for the same request and status.
@@ -62,7 +54,13 @@ internal static class DocServerTelemetry
         if (export.AzureMonitorConnectionString is { } connection)
         {
             telemetry
-                .WithTracing(t => t.AddAzureMonitorTraceExporter(o => o.ConnectionString = connection))
+                .WithTracing(t => t.AddAzureMonitorTraceExporter(o =>
+                {
+                    o.ConnectionString = connection;
+                    // Since 1.6 the exporter samples 5 traces a second by default; ours decides instead (see below).
+                    o.SamplingRatio = 1.0f;
+                    o.TracesPerSecond = null;
+                }))
                 .WithMetrics(m => m.AddAzureMonitorMetricExporter(o => o.ConnectionString = connection))
                 .WithLogging(l => l.AddAzureMonitorLogExporter(o => o.ConnectionString = connection));
         }
@@ -72,6 +70,17 @@ internal static class DocServerTelemetry
             // Reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself, as every OpenTelemetry SDK does.
             telemetry.UseOtlpExporter();
         }
+
+        // Last, because the Azure Monitor exporter sets a sampler of its own (rate-limited), which would keep the
+        // background loops' traces and drop an ask's when they come in a burst. A caller's (or the Functions host's)
+        // "not sampled" flag is not followed: an ask is rare and worth its trace, which still joins the caller's
+        // trace id. Within the app, a child follows its parent.
+        telemetry.WithTracing(t => t.SetSampler(new ParentBasedSampler(
+            new BackgroundNoiseSampler(),
+            remoteParentSampled: new AlwaysOnSampler(),
+            remoteParentNotSampled: new AlwaysOnSampler(),
+            localParentSampled: new AlwaysOnSampler(),
+            localParentNotSampled: new AlwaysOffSampler())));
 
         return builder;
     }
