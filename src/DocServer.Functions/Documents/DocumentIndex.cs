@@ -19,8 +19,11 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     /// <summary>Chunk reads in flight while loading: one query per document, many at once.</summary>
     private const int LoadParallelism = 16;
 
-    /// <summary>Documents tokenised together when a snapshot is loaded: both cores busy, and their terms a few MB at a time.</summary>
-    private const int SnapshotSlice = 500;
+    /// <summary>
+    /// Documents tokenised together when a snapshot is loaded: every core busy, and their terms short-lived. Measured at
+    /// 200k chunks in-process (Server GC, as the app runs): 500 took 4.9 s, one by one 4.6 s, 32 to 128 3.2-3.3 s.
+    /// </summary>
+    private const int SnapshotSlice = 64;
 
     private readonly Bm25Index _index = new();
     private readonly Dictionary<string, SnapshotDocument> _loaded = new(StringComparer.Ordinal);
