@@ -136,7 +136,11 @@ internal static class ScaleBenchmark
         if (!await UntilAsync(app, async () => (await TryAskAsync(http, Question(0)).ConfigureAwait(false)) is not null).ConfigureAwait(false))
         {
             // Reported, not hidden: what the app said while it did not become ready.
-            await Console.Error.WriteLineAsync($"{label}: no 200 answer ({(app.HasExited ? $"the app exited with {app.ExitCode}" : "within 5 minutes")}); the app said:\n{string.Join('\n', app.Output.Split('\n').TakeLast(20))}").ConfigureAwait(false);
+            var log = Path.Combine(Path.GetTempPath(), $"docserver-scale-{Guid.NewGuid():N}.log");
+            await File.WriteAllTextAsync(log, app.Output).ConfigureAwait(false);
+            var said = string.Join('\n', app.Output.Split('\n').Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(20));
+            var why = app.HasExited ? $"the app exited with {app.ExitCode}" : "within 5 minutes";
+            await Console.Error.WriteLineAsync($"{label}: no 200 answer ({why}); what the app said is in {log}, ending:\n{said}").ConfigureAwait(false);
             return (app, [label, F(listeningMs), "not ready in 5 min", "", "", ""]);
         }
 

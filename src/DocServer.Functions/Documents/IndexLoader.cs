@@ -33,6 +33,12 @@ internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogge
             {
                 FunctionLog.IndexStale(logger, ex.Message);
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
+            {
+                // Anything else (a blob read cut off half-way, a row we cannot read) is logged with its stack and
+                // tried again at the next interval: an escaped exception here would stop the whole host.
+                FunctionLog.Failed(logger, ex, "IndexRefresh");
+            }
 
             try
             {
