@@ -76,16 +76,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         Interlocked.Add(ref _changesSinceSnapshot, documents.Length);
     }
 
-    private void Put(SnapshotDocument document)
-    {
-        _index.Add(document.Id, document.Chunks);
-        lock (_loaded)
-        {
-            _loaded[document.Id] = document;
-        }
-
-        Interlocked.Increment(ref _changesSinceSnapshot);
-    }
+    private void Put(SnapshotDocument document) => PutAll([document]);
 
     public void Remove(string id)
     {
@@ -246,10 +237,4 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 /// The index as /api/health reports it: ready, documents loaded of those listed, chunks, how many documents the
 /// first load took from the snapshot, the change-log sequence it has applied, seconds since the last refresh.
 /// </summary>
-/// <summary>
-/// Milliseconds of a full load: from its start to the snapshot read; to the listing in, with the snapshot's documents
-/// indexed meanwhile; and what came after (removals, documents read again from their chunk rows).
-/// </summary>
-internal sealed record IndexLoadTimings(double SnapshotReadMs, double ListedMs, double BuildMs);
-
 internal sealed record IndexState(bool Ready, int DocumentsLoaded, int Documents, int Chunks, int FromSnapshot, long Sequence, double? RefreshedSecondsAgo);

@@ -21,6 +21,7 @@ public sealed class DocumentStore
 
     /// <summary>Documents per import transaction: each brings its row and its log entry, and the sequence row is one more (≤ 100).</summary>
     private const int ImportBatch = (TransactionLimit - 1) / 2;
+
     /// <summary>Concurrent ingests of one id each switch the row once; a writer that keeps losing backs off and tries again.</summary>
     private const int MaxSwitchAttempts = 20;
 
@@ -49,30 +50,8 @@ public sealed class DocumentStore
             _chunks.CreateIfNotExistsAsync(cancellationToken),
             _originals.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
 
-    public async Task<DocumentRecord> SaveAsync(string id, string title, string contentType, string content, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken)
-    {
-        var staged = await StageAsync(new DocumentImport(id, title, contentType, content, chunks), cancellationToken).ConfigureAwait(false);
-        DocumentRecord? previous;
-        DocumentRecord record;
-        try
-        {
-            (previous, record) = await SwitchAsync(staged, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Nothing of this version is visible (the row never pointed to it): take it away again, then report the failure.
-            await RemoveVersionQuietlyAsync(id, staged.Version).ConfigureAwait(false);
-            throw;
-        }
-
-        // The new version is the document now; the old one is unreferenced, and removing it may fail harmlessly.
-        if (previous is not null)
-        {
-            await RemoveVersionQuietlyAsync(id, previous.Version).ConfigureAwait(false);
-        }
-
-        return record;
-    }
+    public async Task<DocumentRecord> SaveAsync(string id, string title, string contentType, string content, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken) =>
+        await SwitchStagedAsync(await StageAsync(new DocumentImport(id, title, contentType, content, chunks), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Many documents at once (a folder of them, the scale benchmark's corpus): every original and chunk set is
@@ -105,12 +84,7 @@ public sealed class DocumentStore
                 {
                     foreach (var record in batch)
                     {
-                        var (previous, one) = await SwitchAsync(record, cancellationToken).ConfigureAwait(false);
-                        written.Add(one);
-                        if (previous is not null)
-                        {
-                            await RemoveVersionQuietlyAsync(record.Id, previous.Version).ConfigureAwait(false);
-                        }
+                        written.Add(await SwitchStagedAsync(record, cancellationToken).ConfigureAwait(false));
                     }
                 }
             }
@@ -290,6 +264,33 @@ public sealed class DocumentStore
             await RemoveVersionQuietlyAsync(document.Id, version).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Switches the document's row to a staged version (see <see cref="SwitchAsync"/>), then removes the version it
+    /// replaced, which nothing refers to any more and may fail to go harmlessly. If the switch fails, the staged
+    /// version is removed instead (the row never pointed to it) and the failure is thrown.
+    /// </summary>
+    private async Task<DocumentRecord> SwitchStagedAsync(DocumentRecord staged, CancellationToken cancellationToken)
+    {
+        DocumentRecord? previous;
+        DocumentRecord record;
+        try
+        {
+            (previous, record) = await SwitchAsync(staged, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RemoveVersionQuietlyAsync(staged.Id, staged.Version).ConfigureAwait(false);
+            throw;
+        }
+
+        if (previous is not null)
+        {
+            await RemoveVersionQuietlyAsync(staged.Id, previous.Version).ConfigureAwait(false);
+        }
+
+        return record;
     }
 
     /// <summary>
