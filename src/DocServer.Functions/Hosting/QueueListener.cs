@@ -118,7 +118,9 @@ internal sealed class QueueListener(
         {
             try
             {
-                await Task.Delay(options.Value.QueueMessageLease / 2, time, stop).ConfigureAwait(false);
+                // A third of the lease, as the gate's lease renews: a renewal slowed by a busy store still lands
+                // before the message reappears (at half, one slow request let another instance take it; seen in CI).
+                await Task.Delay(options.Value.QueueMessageLease / 3, time, stop).ConfigureAwait(false);
                 if (await queue.ExtendAsync(current, options.Value.QueueMessageLease, stop).ConfigureAwait(false) is not { } renewed)
                 {
                     return null;
