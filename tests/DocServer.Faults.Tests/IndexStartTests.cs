@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Storage.Blobs;
 using DocServer.Testing;
 
 namespace DocServer.Faults.Tests;
@@ -30,6 +31,34 @@ public sealed class IndexStartTests
         var answer = await FaultBed.AskAsync(second, EvidenceFixtures.EnglishQuestion);
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("lease", answer.Body.GetProperty("evidence")[0].GetProperty("docId").GetString());
+    }
+
+    [Fact]
+    public async Task NewInstance_SnapshotDamaged_LoadsFromTheDocumentRowsInstead_AndSaysWhy()
+    {
+        await using var bed = await FaultBed.StartAsync();
+        var first = await bed.StartAppAsync(new() { ["DocServer__IndexSnapshotInterval"] = "00:00:01" });
+        foreach (var (id, text) in new[] { ("lease", EvidenceFixtures.EnglishTenancy), ("boiler", EvidenceFixtures.EnglishBoiler), ("rules", EvidenceFixtures.KoreanLeaveRule) })
+        {
+            Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(first, id, text));
+        }
+
+        var container = new BlobServiceClient(bed.Storage).GetBlobContainerClient(bed.Prefix + "-index");
+        await FaultBed.EventuallyAsync(async () => (await container.GetBlobClient("snapshot.json").ExistsAsync()).Value, "the first snapshot");
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "s-", CancellationToken.None))
+        {
+            await container.GetBlobClient(blob.Name).UploadAsync(BinaryData.FromString("damaged"), overwrite: true);
+        }
+
+        var second = await bed.StartAppAsync(new() { ["DocServer__IndexSnapshotInterval"] = "01:00:00" }, standalone: false);
+
+        await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(second, EvidenceFixtures.EnglishQuestion)).Status == HttpStatusCode.OK, "the second instance ready");
+        using var health = JsonDocument.Parse(await second.GetStringAsync("/api/health"));
+        var index = health.RootElement.GetProperty("index");
+        Assert.Equal((3, 0), (index.GetProperty("documents").GetInt32(), index.GetProperty("fromSnapshot").GetInt32()));
+        var answer = await FaultBed.AskAsync(second, EvidenceFixtures.EnglishQuestion);
+        Assert.Equal("lease", answer.Body.GetProperty("evidence")[0].GetProperty("docId").GetString());
+        Assert.Contains("could not be read, loading the rest from the document rows", bed.Apps[1].Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace DocServer.Core.Documents;
 /// (chunk ordinals ascending, frequencies). A search is document-at-a-time with max-score pruning: a chunk that
 /// cannot beat the current 10th best by its terms' upper bounds is never scored, so a search touches the rare
 /// terms' postings and skips through the common ones. Results are exactly those of scoring every chunk (same
-/// top k, order and scores). Thread-safe; removal is by document.
+/// top k, order and scores). Thread-safe; removal is by document. A snapshot carries the index as
+/// <see cref="Bm25Segment"/>s (<see cref="Export"/>, <see cref="AddSegment"/>).
 /// </summary>
 public sealed class Bm25Index
 {
@@ -53,7 +54,7 @@ public sealed class Bm25Index
         ArgumentNullException.ThrowIfNull(chunks);
 
         // Tokenised outside the lock: the expensive part of an add does not hold up searches.
-        var analysed = Analyse(chunks);
+        List<(DocumentChunk Chunk, List<string> Terms)> analysed = [.. chunks.Select(c => (c, Bm25Tokenizer.Terms(c.Text)))];
         lock (_lock)
         {
             AddLocked(docId, analysed);
@@ -61,20 +62,101 @@ public sealed class Bm25Index
     }
 
     /// <summary>
-    /// Adds many documents, as <see cref="Add"/> one after another would (same order, so ties rank the same), with
-    /// the tokenising spread over every core: what a new instance does with a snapshot.
+    /// Adds a segment another index exported, replacing whatever this index held for its documents: its chunks take the
+    /// next ordinals in the segment's order, and its postings are copied, not found again by tokenising. The index then
+    /// answers as if the segment's documents had been added one by one in that order.
     /// </summary>
-    public void AddRange(IReadOnlyList<(string DocId, IReadOnlyList<DocumentChunk> Chunks)> documents)
+    public void AddSegment(Bm25Segment segment)
     {
-        ArgumentNullException.ThrowIfNull(documents);
-        var analysed = new List<(DocumentChunk Chunk, List<string> Terms)>[documents.Count];
-        Parallel.For(0, documents.Count, i => analysed[i] = Analyse(documents[i].Chunks));
+        ArgumentNullException.ThrowIfNull(segment);
         lock (_lock)
         {
-            for (var i = 0; i < documents.Count; i++)
+            foreach (var docId in segment.Documents)
             {
-                AddLocked(documents[i].DocId, analysed[i]);
+                RemoveLocked(docId);
             }
+
+            var first = _chunks.Count;
+            var lengths = segment.Lengths;
+            if (_lengths.Length < first + lengths.Length)
+            {
+                Array.Resize(ref _lengths, Math.Max(first + lengths.Length, _lengths.Length * 2));
+            }
+
+            lengths.CopyTo(_lengths.AsSpan(first));
+            _chunks.AddRange(segment.Chunks);
+            var ordinals = new List<int>();
+            for (var i = 0; i < segment.Chunks.Count; i++)
+            {
+                _totalLength += lengths[i];
+                ordinals.Add(first + i);
+                if (i + 1 == segment.Chunks.Count || segment.Chunks[i + 1].DocId != segment.Chunks[i].DocId)
+                {
+                    _byDocument[segment.Chunks[i].DocId] = [.. ordinals];
+                    ordinals.Clear();
+                }
+            }
+
+            _live += segment.Chunks.Count;
+            for (var term = 0; term < segment.Terms.Count; term++)
+            {
+                ListOf(segment.Terms[term]).AppendRange(segment.ChunksOf(term), segment.FrequenciesOf(term), first, _lengths);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The named documents (those the index holds) as a segment, in this index's order; see <see cref="Bm25Segment"/>.
+    /// Holds searches up for one pass over the postings.
+    /// </summary>
+    public Bm25Segment Export(IEnumerable<string> docIds)
+    {
+        ArgumentNullException.ThrowIfNull(docIds);
+        lock (_lock)
+        {
+            var ordinals = new List<int>();
+            foreach (var docId in docIds)
+            {
+                if (_byDocument.TryGetValue(docId, out var held))
+                {
+                    ordinals.AddRange(held);
+                }
+            }
+
+            // In index order, so each term's postings stay ascending once renumbered.
+            ordinals.Sort();
+            var local = new int[_chunks.Count];
+            local.AsSpan().Fill(-1);
+            for (var i = 0; i < ordinals.Count; i++)
+            {
+                local[ordinals[i]] = i;
+            }
+
+            var terms = new List<string>();
+            var starts = new List<int> { 0 };
+            var (chunks, frequencies) = (new List<int>(), new List<int>());
+            foreach (var (term, id) in _termIds)
+            {
+                var list = _lists[id];
+                var listChunks = list.Chunks;
+                var listFrequencies = list.Frequencies;
+                for (var p = 0; p < listChunks.Length; p++)
+                {
+                    if (local[listChunks[p]] >= 0)
+                    {
+                        chunks.Add(local[listChunks[p]]);
+                        frequencies.Add(listFrequencies[p]);
+                    }
+                }
+
+                if (chunks.Count > starts[^1])
+                {
+                    terms.Add(term);
+                    starts.Add(chunks.Count);
+                }
+            }
+
+            return new Bm25Segment([.. ordinals.Select(o => _chunks[o]!)], [.. ordinals.Select(o => _lengths[o])], terms, [.. starts], [.. chunks], [.. frequencies]);
         }
     }
 
@@ -85,9 +167,6 @@ public sealed class Bm25Index
             return RemoveLocked(docId);
         }
     }
-
-    private static List<(DocumentChunk Chunk, List<string> Terms)> Analyse(IReadOnlyList<DocumentChunk> chunks) =>
-        [.. chunks.Select(c => (c, Bm25Tokenizer.Terms(c.Text)))];
 
     private void AddLocked(string docId, List<(DocumentChunk Chunk, List<string> Terms)> analysed)
     {
@@ -109,13 +188,7 @@ public sealed class Bm25Index
             _live++;
             foreach (var (term, frequency) in Frequencies(terms))
             {
-                if (!_termIds.TryGetValue(term, out var id))
-                {
-                    _termIds[term] = id = _lists.Count;
-                    _lists.Add(new PostingList());
-                }
-
-                _lists[id].Append(ordinal, frequency, terms.Count);
+                ListOf(term).Append(ordinal, frequency, terms.Count);
             }
         }
 
@@ -182,6 +255,17 @@ public sealed class Bm25Index
         }
 
         return counts;
+    }
+
+    private PostingList ListOf(string term)
+    {
+        if (!_termIds.TryGetValue(term, out var id))
+        {
+            _termIds[term] = id = _lists.Count;
+            _lists.Add(new PostingList());
+        }
+
+        return _lists[id];
     }
 
     private static bool IsHangulBigram(string term) => term.Length == 2 && term[0] is >= '가' and <= '힣';

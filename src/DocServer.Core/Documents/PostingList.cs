@@ -39,6 +39,33 @@ internal sealed class PostingList
         MinLength = Math.Min(MinLength, length);
     }
 
+    /// <summary>
+    /// Appends a segment's postings for this term, its ordinals moved up by <paramref name="first"/> (all above the ones
+    /// held); <paramref name="lengths"/> are the index's chunk lengths by ordinal.
+    /// </summary>
+    public void AppendRange(ReadOnlySpan<int> chunks, ReadOnlySpan<int> frequencies, int first, ReadOnlySpan<int> lengths)
+    {
+        if (Count + chunks.Length > _chunks.Length)
+        {
+            // Sized to fit when loading into an empty list: a snapshot's lists are final, with no room to spare.
+            var size = Count == 0 ? chunks.Length : Math.Max(Count + chunks.Length, Count * 2);
+            Array.Resize(ref _chunks, size);
+            Array.Resize(ref _frequencies, size);
+        }
+
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            var chunk = first + chunks[i];
+            _chunks[Count + i] = chunk;
+            _frequencies[Count + i] = frequencies[i];
+            MaxFrequency = Math.Max(MaxFrequency, frequencies[i]);
+            MinLength = Math.Min(MinLength, lengths[chunk]);
+        }
+
+        Count += chunks.Length;
+        Live += chunks.Length;
+    }
+
     /// <summary>Drops the postings of removed chunks (null in <paramref name="chunks"/>).</summary>
     public void Compact(List<DocumentChunk?> chunks)
     {

@@ -1,6 +1,7 @@
 using DocServer.Core.Documents;
 using DocServer.Core.Evidence;
 using DocServer.Functions.Configuration;
+using DocServer.Functions.Hosting;
 using DocServer.Storage.Documents;
 using Microsoft.Extensions.Options;
 
@@ -8,24 +9,22 @@ namespace DocServer.Functions.Documents;
 
 /// <summary>
 /// This instance's search index over the shared document store. Storage is the truth; the index is a copy,
-/// loaded after the app already listens (<see cref="IndexLoader"/>): from the newest snapshot where a document's
-/// version there is its current one, from its chunk rows otherwise; then kept fresh in the background every
+/// loaded after the app already listens (<see cref="IndexLoader"/>): from the newest snapshot's index segments where a
+/// document's version there is its current one, from its chunk rows otherwise; then kept fresh in the background every
 /// IndexRefreshInterval, loading only the documents that changed. A search never waits for storage: it answers
 /// from what the index holds, or, before the first load is complete, refuses with <see cref="IndexNotReadyException"/>.
 /// Changes made by this instance apply at once.
 /// </summary>
-internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snapshots, IOptions<DocServerOptions> options, TimeProvider time)
+internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snapshots, IOptions<DocServerOptions> options, TimeProvider time, ILogger<DocumentIndex> logger)
 {
     /// <summary>Chunk reads in flight while loading: one query per document, many at once.</summary>
     private const int LoadParallelism = 16;
 
-    /// <summary>
-    /// Documents tokenised together when a snapshot is loaded: every core busy, and their terms short-lived. Measured at
-    /// 200k chunks in-process (Server GC, as the app runs): 500 took 4.9 s, one by one 4.6 s, 32 to 128 3.2-3.3 s.
-    /// </summary>
-    private const int SnapshotSlice = 64;
-
     private readonly Bm25Index _index = new();
+    /// <summary>
+    /// The version of each document the index holds. Changed together with the index under its own lock, so an export
+    /// for a snapshot never pairs a version with another version's chunks.
+    /// </summary>
     private readonly Dictionary<string, SnapshotDocument> _loaded = new(StringComparer.Ordinal);
     private int _documentsToLoad;
     private int _documentsLoaded;
@@ -59,34 +58,46 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     public void Put(DocumentRecord document, IReadOnlyList<DocumentChunk> chunks)
     {
         ArgumentNullException.ThrowIfNull(document);
-        Put(new SnapshotDocument(document.Id, document.Version, document.IngestedAt, chunks));
-    }
-
-    private void PutAll(SnapshotDocument[] documents)
-    {
-        _index.AddRange([.. documents.Select(d => (d.Id, d.Chunks))]);
         lock (_loaded)
         {
-            foreach (var document in documents)
-            {
-                _loaded[document.Id] = document;
-            }
+            _index.Add(document.Id, chunks);
+            _loaded[document.Id] = new SnapshotDocument(document.Id, document.Version, document.IngestedAt);
         }
 
-        Interlocked.Add(ref _changesSinceSnapshot, documents.Length);
+        Interlocked.Increment(ref _changesSinceSnapshot);
     }
-
-    private void Put(SnapshotDocument document) => PutAll([document]);
 
     public void Remove(string id)
     {
-        _index.Remove(id);
         lock (_loaded)
         {
+            _index.Remove(id);
             _loaded.Remove(id);
         }
 
         Interlocked.Increment(ref _changesSinceSnapshot);
+    }
+
+    /// <summary>A snapshot shard's documents, as the snapshot holds them: not a change to write to the next one.</summary>
+    private void Load(SnapshotShard shard)
+    {
+        lock (_loaded)
+        {
+            _index.AddSegment(shard.Index);
+            foreach (var document in shard.Documents)
+            {
+                _loaded[document.Id] = document;
+            }
+        }
+    }
+
+    /// <summary>Some documents as a snapshot shard: their part of the index and the versions it was built from.</summary>
+    private SnapshotShard Export(IReadOnlyList<string> ids)
+    {
+        lock (_loaded)
+        {
+            return SnapshotShard.Of(_index.Export(ids), id => _loaded[id]);
+        }
     }
 
     /// <summary>
@@ -107,18 +118,8 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         var started = time.GetTimestamp();
         var sequence = await store.SequenceAsync(cancellationToken).ConfigureAwait(false);
         var listing = store.ListAsync(cancellationToken);
-        var snapshot = _ready ? null : await snapshots.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = _ready ? null : await LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var snapshotRead = time.GetTimestamp();
-        if (snapshot is not null)
-        {
-            // Built while the listing is still on its way, tokenised on every core a slice at a time (a slice's terms
-            // are what it holds at once), in id order as listed. A document the listing shows gone, or at another
-            // version, is taken out or read again from its chunk rows below.
-            foreach (var slice in snapshot.OrderBy(d => d.Id, StringComparer.Ordinal).Chunk(SnapshotSlice))
-            {
-                PutAll(slice);
-            }
-        }
 
         var documents = await listing.ConfigureAwait(false);
         var listed = time.GetTimestamp();
@@ -177,15 +178,42 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
             return false;
         }
 
-        List<SnapshotDocument> documents;
+        List<string> ids;
         lock (_loaded)
         {
-            documents = [.. _loaded.Values];
+            ids = [.. _loaded.Keys];
         }
 
         Volatile.Write(ref _changesSinceSnapshot, 0);
         Interlocked.Exchange(ref _snapshotAt, time.GetTimestamp());
-        return await snapshots.TryWriteAsync(documents, time.GetUtcNow().UtcTicks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        return await snapshots.TryWriteAsync(ids, Export, time.GetUtcNow().UtcTicks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Loads the newest snapshot's shards into the index while the document listing is on its way; each shard is added
+    /// whole or not at all. Returns the snapshot, or null if there is none. A snapshot that cannot be read (damaged, or
+    /// replaced while read) is logged, and what it did not give is read from the chunk rows by the caller.
+    /// </summary>
+    private async Task<IndexSnapshot?> LoadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        IndexSnapshot? snapshot = null;
+        try
+        {
+            snapshot = await snapshots.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (snapshot is not null)
+            {
+                await foreach (var shard in snapshots.ReadShardsAsync(snapshot, cancellationToken).ConfigureAwait(false))
+                {
+                    Load(shard);
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            FunctionLog.SnapshotUnreadable(logger, snapshot?.Generation ?? "(manifest)", ex.Message);
+        }
+
+        return snapshot;
     }
 
     public TimeSpan RefreshInterval => options.Value.IndexRefreshInterval;

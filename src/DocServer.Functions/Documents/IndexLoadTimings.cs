@@ -1,7 +1,7 @@
 namespace DocServer.Functions.Documents;
 
 /// <summary>
-/// Milliseconds of a full load: from its start to the snapshot read; to the listing in, with the snapshot's documents
-/// indexed meanwhile; and what came after (removals, documents read again from their chunk rows).
+/// Milliseconds of a full load: from its start to the snapshot's segments loaded; to the listing in (read meanwhile);
+/// and what came after (removals, documents read again from their chunk rows).
 /// </summary>
 internal sealed record IndexLoadTimings(double SnapshotReadMs, double ListedMs, double BuildMs);

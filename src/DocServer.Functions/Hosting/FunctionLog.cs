@@ -20,8 +20,11 @@ internal static partial class FunctionLog
     [LoggerMessage(EventId = 706, Level = LogLevel.Warning, Message = "storage unreachable, searching the documents this instance holds: {Reason}")]
     public static partial void IndexStale(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 712, Level = LogLevel.Information, Message = "search index ready: {Documents} documents ({FromSnapshot} from the snapshot), {Chunks} chunks, elapsed_ms={ElapsedMs:F0} (snapshot read at {SnapshotMs:F0}, indexed and listed at {ListedMs:F0}, then {BuildMs:F0})")]
+    [LoggerMessage(EventId = 712, Level = LogLevel.Information, Message = "search index ready: {Documents} documents ({FromSnapshot} from the snapshot), {Chunks} chunks, elapsed_ms={ElapsedMs:F0} (snapshot loaded at {SnapshotMs:F0}, listed at {ListedMs:F0}, then {BuildMs:F0} for the rest)")]
     public static partial void IndexLoaded(ILogger logger, int documents, int fromSnapshot, int chunks, double elapsedMs, double snapshotMs, double listedMs, double buildMs);
+
+    [LoggerMessage(EventId = 713, Level = LogLevel.Warning, Message = "index snapshot {Generation} could not be read, loading the rest from the document rows: {Reason}")]
+    public static partial void SnapshotUnreadable(ILogger logger, string generation, string reason);
 
     [LoggerMessage(EventId = 707, Level = LogLevel.Information, Message = "{Method} {Path} answered {Status}: {Detail}")]
     public static partial void ClientError(ILogger logger, string method, string path, int status, string detail);

@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
@@ -9,15 +9,17 @@ using DocServer.Core.Documents;
 namespace DocServer.Storage.Documents;
 
 /// <summary>
-/// A snapshot of every indexed document's chunks, so a new instance loads with a few large reads instead of a
-/// query per document. A generation is a set of gzip'd JSON-lines shards written first, then a manifest naming it
-/// (readers read the manifest, so they never see half a generation); the generation before stays for readers
-/// still on it. Only the instance holding the writer blob's lease writes. Storage stays the truth: a reader checks
-/// each document's version against the document list and reloads what changed since.
+/// A snapshot of the search index, so a new instance loads with a few large reads and tokenises nothing. A generation
+/// is a set of shards (documents split by id hash; each shard's part of the index as a <see cref="Bm25Segment"/>, see
+/// <see cref="SnapshotShardFormat"/>) written first, then a manifest naming it (readers read the manifest, so they
+/// never see half a generation); the generation before stays for readers still on it. Only the instance holding the
+/// writer blob's lease writes. Storage stays the truth: a reader checks each document's version against the document
+/// list and reloads what changed since.
 /// </summary>
 public sealed class IndexSnapshotStore
 {
-    private const string Manifest = "manifest.json";
+    /// <summary>The manifest of this format; the JSON-lines format before it ("manifest.json", "g-…") is deleted on write.</summary>
+    private const string Manifest = "snapshot.json";
     private const string Writer = "writer";
     private const int Shards = 8;
     private static readonly TimeSpan WriterLease = TimeSpan.FromSeconds(60);
@@ -36,35 +38,58 @@ public sealed class IndexSnapshotStore
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken) =>
         (await _container.GetBlobClient(Manifest).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
 
-    /// <summary>The newest snapshot's documents, or null when there is none yet.</summary>
-    public async Task<IReadOnlyList<SnapshotDocument>?> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>The newest snapshot, or null when there is none yet.</summary>
+    public async Task<IndexSnapshot?> OpenAsync(CancellationToken cancellationToken)
     {
-        SnapshotManifest? manifest;
         try
         {
             var content = await _container.GetBlobClient(Manifest).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            manifest = content.Value.Content.ToObjectFromJson<SnapshotManifest>(Json);
+            return content.Value.Content.ToObjectFromJson<IndexSnapshot>(Json) is { Shards: > 0 } snapshot
+                ? snapshot
+                : throw new InvalidDataException("The index snapshot's manifest names no shards.");
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return null;
         }
-
-        if (manifest is null)
+        catch (JsonException ex)
         {
-            return null;
+            throw new InvalidDataException($"The index snapshot's manifest is damaged: {ex.Message}", ex);
         }
-
-        var shards = await Task.WhenAll(Enumerable.Range(0, manifest.Shards).Select(shard => ReadShardAsync(manifest.Generation, shard, cancellationToken))).ConfigureAwait(false);
-        return [.. shards.SelectMany(s => s)];
     }
 
     /// <summary>
-    /// Writes a new generation if this instance can take the writer lease (false: another instance is writing).
+    /// The snapshot's shards in order, each whole and checked (<see cref="InvalidDataException"/> otherwise, or when one
+    /// is gone). All are downloaded and decoded at once while the caller takes them in order.
     /// </summary>
-    public async Task<bool> TryWriteAsync(IReadOnlyList<SnapshotDocument> documents, string generation, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SnapshotShard> ReadShardsAsync(IndexSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var shards = Enumerable.Range(0, snapshot.Shards).Select(shard => Task.Run(() => ReadShardAsync(snapshot.Generation, shard, stop.Token), stop.Token)).ToList();
+        try
+        {
+            foreach (var shard in shards)
+            {
+                yield return await shard.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // A caller that stops early (a damaged shard, cancellation) leaves no downloads running.
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes a new generation of <paramref name="documentIds"/> if this instance can take the writer lease (false:
+    /// another instance is writing). Each shard is taken from <paramref name="export"/> (given its ids) just before
+    /// it is written, so only one shard is held at a time.
+    /// </summary>
+    public async Task<bool> TryWriteAsync(IReadOnlyCollection<string> documentIds, Func<IReadOnlyList<string>, SnapshotShard> export, string generation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        ArgumentNullException.ThrowIfNull(export);
         var writer = _container.GetBlobClient(Writer);
         try
         {
@@ -87,18 +112,31 @@ public sealed class IndexSnapshotStore
 
         try
         {
-            var previous = await PreviousGenerationAsync(cancellationToken).ConfigureAwait(false);
-            await Task.WhenAll(Enumerable.Range(0, Shards).Select(shard =>
-                WriteShardAsync(generation, shard, documents.Where(d => Shard(d.Id) == shard), cancellationToken))).ConfigureAwait(false);
+            var previous = (await OpenAsync(cancellationToken).ConfigureAwait(false))?.Generation;
+            var byShard = documentIds.GroupBy(Shard).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g]);
+            var count = 0;
+            for (var shard = 0; shard < Shards; shard++)
+            {
+                var content = export(byShard.GetValueOrDefault(shard, []));
+                count += content.Documents.Count;
+                using var buffer = new MemoryStream();
+                SnapshotShardFormat.Write(buffer, content);
+                buffer.Position = 0;
+                await _container.GetBlobClient(ShardName(generation, shard)).UploadAsync(buffer, new BlobUploadOptions(), cancellationToken).ConfigureAwait(false);
+
+                // Kept while writing, so no second writer starts (and cleans up this generation) on a slow write.
+                await lease.RenewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
             await _container.GetBlobClient(Manifest).UploadAsync(
-                BinaryData.FromObjectAsJson(new SnapshotManifest(generation, Shards, documents.Count), Json), overwrite: true, cancellationToken).ConfigureAwait(false);
+                BinaryData.FromObjectAsJson(new IndexSnapshot(generation, Shards, count), Json), overwrite: true, cancellationToken).ConfigureAwait(false);
 
             // Readers that read the old manifest a moment ago may still be reading its generation: keep that one,
-            // delete the ones before it.
-            await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, "g-", cancellationToken).ConfigureAwait(false))
+            // delete the ones before it and anything of an older format.
+            var kept = new[] { Writer, Manifest, $"s-{generation}/", $"s-{previous}/" };
+            await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
             {
-                var name = blob.Name.Split('/')[0];
-                if (name != $"g-{generation}" && name != $"g-{previous}")
+                if (!kept.Any(k => blob.Name == k || (k.EndsWith('/') && blob.Name.StartsWith(k, StringComparison.Ordinal))))
                 {
                     await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
@@ -112,60 +150,28 @@ public sealed class IndexSnapshotStore
         }
     }
 
-    private async Task<string?> PreviousGenerationAsync(CancellationToken cancellationToken)
+    private async Task<SnapshotShard> ReadShardAsync(string generation, int shard, CancellationToken cancellationToken)
     {
+        BinaryData content;
         try
         {
-            var content = await _container.GetBlobClient(Manifest).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return content.Value.Content.ToObjectFromJson<SnapshotManifest>(Json)?.Generation;
+            content = (await _container.GetBlobClient(ShardName(generation, shard)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return null;
-        }
-    }
-
-    private async Task WriteShardAsync(string generation, int shard, IEnumerable<SnapshotDocument> documents, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            foreach (var document in documents)
-            {
-                await JsonSerializer.SerializeAsync(gzip, document, Json, cancellationToken).ConfigureAwait(false);
-                gzip.WriteByte((byte)'\n');
-            }
+            throw new InvalidDataException($"Shard {shard} of index snapshot {generation} is gone (a newer one replaced it).", ex);
         }
 
-        buffer.Position = 0;
-        await _container.GetBlobClient(ShardName(generation, shard)).UploadAsync(buffer, new BlobUploadOptions(), cancellationToken).ConfigureAwait(false);
+        using var stream = content.ToStream();
+        return SnapshotShardFormat.Read(stream);
     }
 
-    private async Task<List<SnapshotDocument>> ReadShardAsync(string generation, int shard, CancellationToken cancellationToken)
-    {
-        var documents = new List<SnapshotDocument>();
-        var download = await _container.GetBlobClient(ShardName(generation, shard)).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await using var gzip = new GZipStream(download.Value.Content, CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (line.Length > 0 && JsonSerializer.Deserialize<SnapshotDocument>(line, Json) is { } document)
-            {
-                documents.Add(document);
-            }
-        }
-
-        return documents;
-    }
-
-    private static string ShardName(string generation, int shard) => $"g-{generation}/{shard}.jsonl.gz";
+    private static string ShardName(string generation, int shard) => $"s-{generation}/{shard}.bin.gz";
 
     private static int Shard(string id) => (int)(System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(id)) % Shards);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private sealed record SnapshotManifest(string Generation, int Shards, int Documents);
 }
 
-/// <summary>One document as the snapshot holds it: which version, and its chunks.</summary>
-public sealed record SnapshotDocument(string Id, string? Version, DateTimeOffset IngestedAt, IReadOnlyList<DocumentChunk> Chunks);
+/// <summary>A snapshot as its manifest names it: the generation, how many shards, how many documents.</summary>
+public sealed record IndexSnapshot(string Generation, int Shards, int Documents);
