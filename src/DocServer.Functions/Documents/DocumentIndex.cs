@@ -117,12 +117,13 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         // The sequence is read before the list: a change made while listing is applied again from the log (harmless).
         var started = time.GetTimestamp();
         var sequence = await store.SequenceAsync(cancellationToken).ConfigureAwait(false);
-        var listing = store.ListAsync(cancellationToken);
+        var listedAt = 0L;
+        var listing = ListAsync();
         var snapshot = _ready ? null : await LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var snapshotRead = time.GetTimestamp();
 
         var documents = await listing.ConfigureAwait(false);
-        var listed = time.GetTimestamp();
+        var bothIn = time.GetTimestamp();
         Dictionary<string, SnapshotDocument> loaded;
         lock (_loaded)
         {
@@ -160,10 +161,17 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 
         LastLoad = new IndexLoadTimings(
             time.GetElapsedTime(started, snapshotRead).TotalMilliseconds,
-            time.GetElapsedTime(started, listed).TotalMilliseconds,
-            time.GetElapsedTime(listed).TotalMilliseconds);
+            time.GetElapsedTime(started, listedAt).TotalMilliseconds,
+            time.GetElapsedTime(bothIn).TotalMilliseconds);
         _ready = true;
         _loadedOnce.TrySetResult();
+
+        async Task<IReadOnlyList<DocumentRecord>> ListAsync()
+        {
+            var listed = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+            listedAt = time.GetTimestamp();
+            return listed;
+        }
     }
 
     /// <summary>

@@ -1,14 +1,16 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 using DocServer.Core.Documents;
 
 namespace DocServer.Storage.Documents;
 
 /// <summary>
-/// A snapshot shard on disk: gzip'd binary, read in one pass. A magic and format number, then each document (id,
-/// version, ingested-at, chunk count) with its chunks (index, title, section, text, length in terms), then each term
-/// with its postings (ordinal gaps and frequencies as 7-bit integers). Anything that does not read back whole, or
-/// does not make a valid <see cref="Bm25Segment"/>, is an <see cref="InvalidDataException"/>.
+/// A snapshot shard on disk: gzip'd binary, read in one pass into arrays of the exact size. A magic, the counts
+/// (documents, chunks, terms, postings) and their hash; then each document (id, version, ingested-at, chunk count)
+/// with its chunks (index, title, section, text, length in terms); then each term with its postings (ordinal gaps and
+/// frequencies as 7-bit integers). Anything that does not read back whole and as counted, or does not make a valid
+/// <see cref="Bm25Segment"/>, is an <see cref="InvalidDataException"/>.
 /// </summary>
 internal static class SnapshotShardFormat
 {
@@ -26,7 +28,8 @@ internal static class SnapshotShardFormat
         using var buffered = new BufferedStream(gzip, 1 << 16);
         using var writer = new BinaryWriter(buffered, Encoding.UTF8);
         writer.Write(Magic);
-        writer.Write(shard.Documents.Count);
+        var counts = new Counts(shard.Documents.Count, segment.Chunks.Count, segment.Terms.Count, segment.PostingChunks.Length);
+        counts.Write(writer);
         var chunk = 0;
         foreach (var document in shard.Documents)
         {
@@ -42,16 +45,15 @@ internal static class SnapshotShardFormat
             writer.Write7BitEncodedInt(chunk - first);
             for (var c = first; c < chunk; c++)
             {
-                var (held, length) = (segment.Chunks[c], segment.Lengths[c]);
+                var held = segment.Chunks[c];
                 writer.Write7BitEncodedInt(held.Index);
                 WriteNullable(writer, held.Title);
                 WriteNullable(writer, held.SectionTitle);
                 writer.Write(held.Text);
-                writer.Write7BitEncodedInt(length);
+                writer.Write7BitEncodedInt(segment.Lengths[c]);
             }
         }
 
-        writer.Write(segment.Terms.Count);
         for (var term = 0; term < segment.Terms.Count; term++)
         {
             var chunks = segment.ChunksOf(term);
@@ -80,60 +82,69 @@ internal static class SnapshotShardFormat
                 throw new InvalidDataException("Not an index snapshot shard of this format.");
             }
 
-            var (documents, chunks, lengths) = ReadDocuments(reader);
-            // Counts are read, never trusted for sizing: a damaged count must end in an error, not a huge allocation.
-            var termCount = Count(reader.ReadInt32());
-            var (terms, starts) = (new List<string>(), new List<int> { 0 });
-            var (postingChunks, postingFrequencies) = (new List<int>(), new List<int>());
-            for (var term = 0; term < termCount; term++)
+            var counts = Counts.Read(reader);
+            var (documents, chunks, lengths) = ReadDocuments(reader, counts);
+            var terms = new string[counts.Terms];
+            var starts = new int[counts.Terms + 1];
+            var (postingChunks, postingFrequencies) = (new int[counts.Postings], new int[counts.Postings]);
+            var at = 0;
+            for (var term = 0; term < terms.Length; term++)
             {
-                terms.Add(reader.ReadString());
-                var postings = Count(reader.Read7BitEncodedInt());
-                var ordinal = -1;
-                for (var p = 0; p < postings; p++)
+                terms[term] = reader.ReadString();
+                var postings = reader.Read7BitEncodedInt();
+                if (postings < 0 || postings > postingChunks.Length - at)
                 {
-                    ordinal += reader.Read7BitEncodedInt();
-                    postingChunks.Add(ordinal);
-                    postingFrequencies.Add(reader.Read7BitEncodedInt());
+                    throw new InvalidDataException("The shard has more postings than it counts.");
                 }
 
-                starts.Add(postingChunks.Count);
+                var ordinal = -1;
+                for (var end = at + postings; at < end; at++)
+                {
+                    ordinal += reader.Read7BitEncodedInt();
+                    postingChunks[at] = ordinal;
+                    postingFrequencies[at] = reader.Read7BitEncodedInt();
+                }
+
+                starts[term + 1] = at;
             }
 
-            return new SnapshotShard(documents, new Bm25Segment(chunks, [.. lengths], terms, [.. starts], [.. postingChunks], [.. postingFrequencies]));
+            return new SnapshotShard(documents, new Bm25Segment(chunks, lengths, terms, starts, postingChunks, postingFrequencies));
         }
-        catch (Exception ex) when (ex is EndOfStreamException or FormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is EndOfStreamException or FormatException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
             throw new InvalidDataException($"The index snapshot shard is damaged: {ex.Message}", ex);
         }
     }
 
-    private static (List<SnapshotDocument> Documents, List<DocumentChunk> Chunks, List<int> Lengths) ReadDocuments(BinaryReader reader)
+    private static (SnapshotDocument[] Documents, DocumentChunk[] Chunks, int[] Lengths) ReadDocuments(BinaryReader reader, Counts counts)
     {
-        var count = Count(reader.ReadInt32());
-        var (documents, chunks, lengths) = (new List<SnapshotDocument>(), new List<DocumentChunk>(), new List<int>());
-        for (var d = 0; d < count; d++)
+        var (documents, chunks, lengths) = (new SnapshotDocument[counts.Documents], new DocumentChunk[counts.Chunks], new int[counts.Chunks]);
+        var at = 0;
+        for (var d = 0; d < documents.Length; d++)
         {
             var id = reader.ReadString();
-            documents.Add(new SnapshotDocument(id, ReadNullable(reader), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero)));
-            var chunkCount = Count(reader.Read7BitEncodedInt());
+            documents[d] = new SnapshotDocument(id, ReadNullable(reader), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero));
+            var chunkCount = reader.Read7BitEncodedInt();
+            if (chunkCount < 0 || chunkCount > chunks.Length - at)
+            {
+                throw new InvalidDataException("The shard has more chunks than it counts.");
+            }
+
             string? title = null;
-            for (var c = 0; c < chunkCount; c++)
+            for (var end = at + chunkCount; at < end; at++)
             {
                 var index = reader.Read7BitEncodedInt();
 
                 // A document's chunks mostly share its title: one string for all of them, not one each.
                 var read = ReadNullable(reader);
                 title = read == title ? title : read;
-                chunks.Add(new DocumentChunk(id, index, title, ReadNullable(reader), reader.ReadString()));
-                lengths.Add(reader.Read7BitEncodedInt());
+                chunks[at] = new DocumentChunk(id, index, title, ReadNullable(reader), reader.ReadString());
+                lengths[at] = reader.Read7BitEncodedInt();
             }
         }
 
-        return (documents, chunks, lengths);
+        return at == chunks.Length ? (documents, chunks, lengths) : throw new InvalidDataException("The shard has fewer chunks than it counts.");
     }
-
-    private static int Count(int value) => value >= 0 ? value : throw new InvalidDataException("A count in the index snapshot shard is negative.");
 
     private static void WriteNullable(BinaryWriter writer, string? value)
     {
@@ -145,4 +156,34 @@ internal static class SnapshotShardFormat
     }
 
     private static string? ReadNullable(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    /// <summary>
+    /// How many of each a shard holds, so its arrays are made at their final size; hashed, so a damaged count is caught
+    /// before anything is sized by it.
+    /// </summary>
+    private readonly record struct Counts(int Documents, int Chunks, int Terms, int Postings)
+    {
+        public void Write(BinaryWriter writer)
+        {
+            writer.Write(Documents);
+            writer.Write(Chunks);
+            writer.Write(Terms);
+            writer.Write(Postings);
+            writer.Write(Hash(Documents, Chunks, Terms, Postings));
+        }
+
+        public static Counts Read(BinaryReader reader)
+        {
+            var counts = new Counts(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+            if (reader.ReadUInt32() != Hash(counts.Documents, counts.Chunks, counts.Terms, counts.Postings) || counts.Documents < 0 || counts.Chunks < 0 || counts.Terms < 0 || counts.Postings < 0)
+            {
+                throw new InvalidDataException("The shard's counts are damaged.");
+            }
+
+            return counts;
+        }
+
+        private static uint Hash(int documents, int chunks, int terms, int postings) =>
+            XxHash32.HashToUInt32(System.Runtime.InteropServices.MemoryMarshal.AsBytes<int>([documents, chunks, terms, postings]));
+    }
 }
