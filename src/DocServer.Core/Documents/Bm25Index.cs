@@ -25,6 +25,16 @@ public sealed class Bm25Index
     private int[] _lengths = new int[1024];
     private long _totalLength;
     private int _live;
+    private int _removedSinceCompaction;
+    private readonly int _compactAfter;
+
+    public Bm25Index()
+        : this(compactAfter: 1024)
+    {
+    }
+
+    /// <summary>An index that drops removed chunks' postings after at least <paramref name="compactAfter"/> removals.</summary>
+    internal Bm25Index(int compactAfter) => _compactAfter = compactAfter;
 
     public int ChunkCount
     {
@@ -290,13 +300,18 @@ public sealed class Bm25Index
             _live--;
         }
 
-        // Postings of removed chunks are skipped at search time and dropped here when they pile up.
-        if (_chunks.Count > 1024 && _live < _chunks.Count / 2)
+        // Postings of removed chunks are skipped at search time and dropped here once those removed since the last
+        // compaction outnumber the live ones: a pass over every list paid for by as many removals, never one per
+        // removal (a new instance replacing a whole snapshot's documents would otherwise take minutes).
+        _removedSinceCompaction += ordinals.Length;
+        if (_removedSinceCompaction > Math.Max(_compactAfter, _live))
         {
             foreach (var list in _lists)
             {
                 list.Compact(_chunks);
             }
+
+            _removedSinceCompaction = 0;
         }
 
         return true;

@@ -26,6 +26,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     /// for a snapshot never pairs a version with another version's chunks.
     /// </summary>
     private readonly Dictionary<string, SnapshotDocument> _loaded = new(StringComparer.Ordinal);
+    private string? _snapshotLoaded;
     private int _documentsToLoad;
     private int _documentsLoaded;
     private long _refreshedAt;
@@ -208,12 +209,16 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         try
         {
             snapshot = await snapshots.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (snapshot is not null)
+
+            // A first load tried again (its listing failed) does not load the same snapshot a second time.
+            if (snapshot is not null && snapshot.Generation != _snapshotLoaded)
             {
                 await foreach (var shard in snapshots.ReadShardsAsync(snapshot, cancellationToken).ConfigureAwait(false))
                 {
                     Load(shard);
                 }
+
+                _snapshotLoaded = snapshot.Generation;
             }
         }
         catch (InvalidDataException ex)

@@ -60,13 +60,16 @@ public sealed class IndexSnapshotStore
 
     /// <summary>
     /// The snapshot's shards in order, each whole and checked (<see cref="InvalidDataException"/> otherwise, or when one
-    /// is gone). All are downloaded and decoded at once while the caller takes them in order.
+    /// is gone). All are downloaded at once while the caller takes them in order; decoding is CPU work, so it runs on
+    /// its own threads, one core's worth fewer than the machine has: the thread pool stays free for the storage calls
+    /// that run meanwhile (the document listing, which times out if its replies wait behind the decoding).
     /// </summary>
     public async IAsyncEnumerable<SnapshotShard> ReadShardsAsync(IndexSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var shards = Enumerable.Range(0, snapshot.Shards).Select(shard => Task.Run(() => ReadShardAsync(snapshot.Generation, shard, stop.Token), stop.Token)).ToList();
+        using var decoders = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount - 1));
+        var shards = Enumerable.Range(0, snapshot.Shards).Select(shard => ReadShardAsync(snapshot.Generation, shard, decoders, stop.Token)).ToList();
         try
         {
             foreach (var shard in shards)
@@ -76,8 +79,10 @@ public sealed class IndexSnapshotStore
         }
         finally
         {
-            // A caller that stops early (a damaged shard, cancellation) leaves no downloads running.
+            // A caller that stops early (a damaged shard, cancellation) leaves nothing running: the rest are cancelled
+            // and waited for (their outcome is that cancellation, or the error the caller already has).
             await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(shards.Select(s => s.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default))).ConfigureAwait(false);
         }
     }
 
@@ -150,7 +155,7 @@ public sealed class IndexSnapshotStore
         }
     }
 
-    private async Task<SnapshotShard> ReadShardAsync(string generation, int shard, CancellationToken cancellationToken)
+    private async Task<SnapshotShard> ReadShardAsync(string generation, int shard, SemaphoreSlim decoders, CancellationToken cancellationToken)
     {
         BinaryData content;
         try
@@ -162,8 +167,23 @@ public sealed class IndexSnapshotStore
             throw new InvalidDataException($"Shard {shard} of index snapshot {generation} is gone (a newer one replaced it).", ex);
         }
 
-        using var stream = content.ToStream();
-        return SnapshotShardFormat.Read(stream);
+        await decoders.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Factory.StartNew(
+                () =>
+                {
+                    using var stream = content.ToStream();
+                    return SnapshotShardFormat.Read(stream);
+                },
+                cancellationToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).ConfigureAwait(false);
+        }
+        finally
+        {
+            decoders.Release();
+        }
     }
 
     private static string ShardName(string generation, int shard) => $"s-{generation}/{shard}.bin.gz";

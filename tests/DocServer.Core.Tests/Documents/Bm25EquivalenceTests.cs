@@ -25,10 +25,12 @@ public sealed class Bm25EquivalenceTests
                      from removals in Gen.ListOf(Gen.Choose(0, 39)).Select(l => l.ToArray())
                      from queries in Gen.ListOf(Gen.ListOf(Gen.Choose(0, Vocabulary.Length - 1)).Select(l => l.ToArray())).Select(l => l.ToArray())
                      from top in Gen.Choose(1, 12)
-                     select (documents, words, removals, queries, top);
+                     from compactAfter in Gen.Choose(1, 30)
+                     select (documents, words, removals, queries, top, compactAfter);
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(corpus.ToArbitrary(), run =>
         {
-            var (fresh, reference) = (new Bm25Index(), new ReferenceBm25Index());
+            // Compacting after a few removals, so removed chunks' postings are dropped as often as they are skipped.
+            var (fresh, reference) = (new Bm25Index(run.compactAfter), new ReferenceBm25Index());
             foreach (var (id, chunks) in Documents(run.documents, run.words))
             {
                 reference.Add(id, chunks);
@@ -62,7 +64,8 @@ public sealed class Bm25EquivalenceTests
                      from reloaded in Gen.ListOf(Gen.Choose(0, 39)).Select(l => l.ToArray())
                      from queries in Gen.ListOf(Gen.ListOf(Gen.Choose(0, Vocabulary.Length - 1)).Select(l => l.ToArray())).Select(l => l.ToArray())
                      from top in Gen.Choose(1, 12)
-                     select (documents, words, removals, parts, reloaded, queries, top);
+                     from twice in Gen.Choose(0, 4)
+                     select (documents, words, removals, parts, reloaded, queries, top, twice);
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(corpus.ToArbitrary(), run =>
         {
             var documents = Documents(run.documents, run.words).ToDictionary(d => d.Id, d => d.Chunks);
@@ -78,13 +81,14 @@ public sealed class Bm25EquivalenceTests
                 documents.Remove($"doc{removal}");
             }
 
-            // Exported in up to four parts (some empty, one naming a document it does not hold), loaded part by part;
-            // then some documents are put again on top, as the change log would.
+            // Exported in up to four parts (some empty, one naming a document it does not hold), loaded part by part,
+            // some parts twice; then some documents are put again on top, as the change log would.
             var segments = Enumerable.Range(0, 4).Select(part => exporter.Export(
                 [.. Enumerable.Range(0, run.documents).Where(d => run.parts[d] == part).Select(d => $"doc{d}"), "nowhere"])).ToList();
-            var (loaded, reference) = (new Bm25Index(), new ReferenceBm25Index());
-            foreach (var segment in segments)
+            var (loaded, reference) = (new Bm25Index(compactAfter: 2), new ReferenceBm25Index());
+            foreach (var segment in segments.Concat(segments.Take(run.twice)))
             {
+                // A part loaded again (a first load tried again) replaces what it held.
                 loaded.AddSegment(segment);
                 foreach (var id in segment.Documents)
                 {
