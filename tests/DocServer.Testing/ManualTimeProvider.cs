@@ -68,6 +68,18 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers set to fire: lets a test wait until code it moved the clock for has set its next timer.</summary>
+    public int ArmedTimers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
