@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using DocServer.Core.Documents;
+using DocServer.Storage;
+using DocServer.Storage.Documents;
 using DocServer.Testing;
 
 namespace DocServer.Faults.Tests;
@@ -60,6 +63,48 @@ public sealed class IndexStartTests
         var answer = await FaultBed.AskAsync(second, EvidenceFixtures.EnglishQuestion);
         Assert.Equal("lease", answer.Body.GetProperty("evidence")[0].GetProperty("docId").GetString());
         Assert.Contains("could not be read, loading the rest from the document rows", bed.Apps[1].Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SnapshotWriter_TrimsTheChangeLogASnapshotAgo_AndANewInstanceStillLoadsEverything()
+    {
+        await using var bed = await FaultBed.StartAsync();
+        var writer = await bed.StartAppAsync(new() { ["DocServer__IndexSnapshotInterval"] = "00:00:01" });
+        var store = new DocumentStore(new StorageClients(StorageAccount.FromConnectionString(bed.Storage), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50))), bed.Prefix, TimeProvider.System);
+        foreach (var (id, text) in new[] { ("lease", EvidenceFixtures.EnglishTenancy), ("boiler", EvidenceFixtures.EnglishBoiler), ("rules", EvidenceFixtures.KoreanLeaveRule) })
+        {
+            Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(writer, id, text));
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // a snapshot after each: the next one trims what the one before had applied
+        }
+
+        await FaultBed.EventuallyAsync(async () => (await store.ChangesAsync(0, CancellationToken.None)) is [{ Sequence: > 1 }, ..], "the change log trimmed");
+        var newest = await store.SequenceAsync(CancellationToken.None);
+        Assert.Equal(newest, (await store.ChangesAsync(0, CancellationToken.None))[^1].Sequence);
+
+        var second = await bed.StartAppAsync(standalone: false);
+        using var health = JsonDocument.Parse(await second.GetStringAsync("/api/health"));
+        Assert.Equal(3, health.RootElement.GetProperty("index").GetProperty("documents").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunningInstance_FrozenWhileTheChangeLogWasTrimmedPastIt_SeesTheGapAndListsEverything()
+    {
+        await using var bed = await FaultBed.StartAsync();
+        var follower = await bed.StartAppAsync(standalone: false);
+        await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Status == HttpStatusCode.OK, "the follower ready");
+        var store = new DocumentStore(new StorageClients(StorageAccount.FromConnectionString(bed.Storage), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50))), bed.Prefix, TimeProvider.System);
+
+        // Frozen, it misses five documents' entries; four of them are trimmed before it wakes.
+        await bed.Apps[0].SuspendAsync();
+        await store.ImportAsync([.. new[] { ("lease", EvidenceFixtures.EnglishTenancy), ("boiler", EvidenceFixtures.EnglishBoiler), ("rules", EvidenceFixtures.KoreanLeaveRule), ("d4", "four"), ("d5", "five") }
+            .Select(d => new DocumentImport(d.Item1, d.Item1, "text/plain", d.Item2, DocumentChunker.Chunk(d.Item1, d.Item1, d.Item2, markdown: false)))], CancellationToken.None);
+        Assert.Equal(4, await store.TrimChangesAsync(4, CancellationToken.None));
+        await bed.Apps[0].ResumeAsync();
+
+        await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("evidence").GetArrayLength() > 0, "the follower finding a document whose entry was trimmed");
+        using var health = JsonDocument.Parse(await follower.GetStringAsync("/api/health"));
+        Assert.Equal(5, health.RootElement.GetProperty("index").GetProperty("documents").GetInt32());
+        Assert.Contains("change log trimmed past this instance (applied 0, oldest now 5)", bed.Apps[0].Output, StringComparison.Ordinal);
     }
 
     [Fact]

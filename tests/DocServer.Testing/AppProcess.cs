@@ -108,6 +108,21 @@ public sealed class AppProcess : IDisposable
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 
+    /// <summary>Freezes the app (SIGSTOP), as a paused VM or a process starved of CPU: it does nothing until <see cref="Resume"/>.</summary>
+    public Task SuspendAsync() => SignalAsync("STOP");
+
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}");
+        }
+    }
+
     /// <summary>Kills the app (if it still runs); safe to call more than once.</summary>
     public void Dispose()
     {

@@ -27,6 +27,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     /// </summary>
     private readonly Dictionary<string, SnapshotDocument> _loaded = new(StringComparer.Ordinal);
     private string? _snapshotLoaded;
+    private long _trimThrough;
     private int _documentsToLoad;
     private int _documentsLoaded;
     private long _refreshedAt;
@@ -109,9 +110,8 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var reconciled = Interlocked.Read(ref _reconciledAt);
-        if (_ready && reconciled != 0 && time.GetElapsedTime(reconciled) < options.Value.IndexSnapshotInterval)
+        if (_ready && reconciled != 0 && time.GetElapsedTime(reconciled) < options.Value.IndexSnapshotInterval && await FollowLogAsync(cancellationToken).ConfigureAwait(false))
         {
-            await FollowLogAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -195,7 +195,23 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 
         Volatile.Write(ref _changesSinceSnapshot, 0);
         Interlocked.Exchange(ref _snapshotAt, time.GetTimestamp());
-        return await snapshots.TryWriteAsync(ids, Export, time.GetUtcNow().UtcTicks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        var sequence = Interlocked.Read(ref _sequence);
+        if (!await snapshots.TryWriteAsync(ids, Export, time.GetUtcNow().UtcTicks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // The change log is kept for one snapshot interval: the writer trims what was already applied when it wrote the
+        // snapshot before this one. A new instance lists everything and needs none of it; a follower that fell further
+        // behind sees the gap and lists everything too (FollowLogAsync).
+        if (_trimThrough > 0)
+        {
+            var trimmed = await store.TrimChangesAsync(_trimThrough, cancellationToken).ConfigureAwait(false);
+            FunctionLog.ChangeLogTrimmed(logger, trimmed, _trimThrough);
+        }
+
+        _trimThrough = sequence;
+        return true;
     }
 
     /// <summary>
@@ -234,10 +250,21 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     /// <summary>Where the last full load's time went.</summary>
     public IndexLoadTimings? LastLoad { get; private set; }
 
-    /// <summary>Applies the change log after the last sequence: each document named there is read again as it is now.</summary>
-    private async Task FollowLogAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the change log after the last sequence: each document named there is read again as it is now. False when
+    /// entries this instance has not applied were trimmed (the first one read is not the next sequence): the caller then
+    /// lists everything.
+    /// </summary>
+    private async Task<bool> FollowLogAsync(CancellationToken cancellationToken)
     {
-        var changes = await store.ChangesAsync(Interlocked.Read(ref _sequence), cancellationToken).ConfigureAwait(false);
+        var applied = Interlocked.Read(ref _sequence);
+        var changes = await store.ChangesAsync(applied, cancellationToken).ConfigureAwait(false);
+        if (changes.Count > 0 && changes[0].Sequence != applied + 1)
+        {
+            FunctionLog.ChangeLogGap(logger, applied, changes[0].Sequence);
+            return false;
+        }
+
         foreach (var id in changes.Select(c => c.Id).Distinct(StringComparer.Ordinal))
         {
             var current = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
@@ -271,6 +298,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         }
 
         Interlocked.Exchange(ref _refreshedAt, time.GetTimestamp());
+        return true;
     }
 }
 

@@ -26,6 +26,12 @@ internal static partial class FunctionLog
     [LoggerMessage(EventId = 713, Level = LogLevel.Warning, Message = "index snapshot {Generation} could not be read, loading the rest from the document rows: {Reason}")]
     public static partial void SnapshotUnreadable(ILogger logger, string generation, string reason);
 
+    [LoggerMessage(EventId = 714, Level = LogLevel.Information, Message = "change log trimmed: {Count} entries through sequence {Sequence}")]
+    public static partial void ChangeLogTrimmed(ILogger logger, int count, long sequence);
+
+    [LoggerMessage(EventId = 715, Level = LogLevel.Warning, Message = "change log trimmed past this instance (applied {Applied}, oldest now {Oldest}): listing every document instead")]
+    public static partial void ChangeLogGap(ILogger logger, long applied, long oldest);
+
     [LoggerMessage(EventId = 707, Level = LogLevel.Information, Message = "{Method} {Path} answered {Status}: {Detail}")]
     public static partial void ClientError(ILogger logger, string method, string path, int status, string detail);
 

@@ -138,6 +138,40 @@ public sealed class DocumentStore
     }
 
     /// <summary>
+    /// Deletes the change log's entries up to <paramref name="through"/>, never the newest entry: a follower that
+    /// applied an older sequence then sees a gap before the first entry it reads (sequences have none otherwise) and
+    /// knows to list everything instead. Returns how many were deleted; 100 per transaction.
+    /// </summary>
+    public async Task<int> TrimChangesAsync(long through, CancellationToken cancellationToken)
+    {
+        var newest = await SequenceAsync(cancellationToken).ConfigureAwait(false);
+        var last = LogRow(Math.Min(through, newest - 1));
+        var keys = new List<string>();
+        await foreach (var row in _documents.QueryAsync<TableEntity>(r => r.PartitionKey == Partition && r.RowKey.CompareTo(LogPrefix) > 0 && r.RowKey.CompareTo(last) <= 0, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(row.RowKey);
+        }
+
+        foreach (var batch in keys.Chunk(100))
+        {
+            try
+            {
+                await _documents.SubmitTransactionAsync([.. batch.Select(key => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Partition, key), Azure.ETag.All))], cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                // Another trimmer took some of these first: the rest one by one (a missing row is not an error there).
+                foreach (var key in batch)
+                {
+                    await _documents.DeleteEntityAsync(Partition, key, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return keys.Count;
+    }
+
+    /// <summary>
     /// One page of the documents, in id order. <paramref name="continuation"/> is what the previous page returned
     /// (null for the first); the page's own is null when there are no more.
     /// </summary>

@@ -109,6 +109,23 @@ public sealed class DocumentStoreTests
     }
 
     [Fact]
+    public async Task TrimChanges_ThroughASequence_DeletesUpToItButNeverTheNewest_AndTheDocumentsStay()
+    {
+        var (store, _) = await NewStoreAsync();
+        await store.ImportAsync([.. Enumerable.Range(0, 150).Select(i => new DocumentImport($"d{i:D3}", "D", "text/plain", "x", Chunks($"d{i:D3}", 1)))], CancellationToken.None);
+
+        Assert.Equal(120, await store.TrimChangesAsync(120, CancellationToken.None));
+        Assert.Equal(Enumerable.Range(121, 30).Select(i => (long)i), (await store.ChangesAsync(0, CancellationToken.None)).Select(c => c.Sequence));
+
+        // Two trimmers at once, both past the end: each deletes what is left of the range, and the newest entry stays.
+        var both = await Task.WhenAll(store.TrimChangesAsync(1_000, CancellationToken.None), store.TrimChangesAsync(1_000, CancellationToken.None));
+        Assert.InRange(both.Sum(), 29, 58);
+        Assert.Equal([150L], (await store.ChangesAsync(0, CancellationToken.None)).Select(c => c.Sequence));
+        Assert.Equal(150, await store.SequenceAsync(CancellationToken.None));
+        Assert.Equal(150, (await store.ListAsync(CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task ChangeLog_SixteenIngestsAtOnce_GetSixteenDistinctContiguousSequences()
     {
         var (store, _) = await NewStoreAsync();
