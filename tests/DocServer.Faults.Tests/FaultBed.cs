@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DocServer.Storage;
+using DocServer.Storage.Documents;
 using DocServer.Storage.Queues;
 using DocServer.Testing;
 
@@ -71,8 +72,13 @@ internal sealed class FaultBed : IAsyncDisposable
         return new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public QueuedWork Queue(string suffix = "") =>
-        new(new StorageClients(StorageAccount.FromConnectionString(Storage), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50))), Prefix + "-extract" + suffix);
+    public QueuedWork Queue(string suffix = "") => new(Clients(), Prefix + "-extract" + suffix);
+
+    /// <summary>The apps' document store, for a test that writes or trims behind their backs.</summary>
+    public DocumentStore Documents() => new(Clients(), Prefix, TimeProvider.System);
+
+    private StorageClients Clients() =>
+        new(StorageAccount.FromConnectionString(Storage), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50)));
 
     public static async Task<(HttpStatusCode Status, JsonElement Body, TimeSpan Took)> AskAsync(HttpClient client, string question)
     {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using DocServer.Core.Documents;
-using DocServer.Storage;
 using DocServer.Storage.Documents;
 using DocServer.Testing;
 
@@ -70,7 +69,7 @@ public sealed class IndexStartTests
     {
         await using var bed = await FaultBed.StartAsync();
         var writer = await bed.StartAppAsync(new() { ["DocServer__IndexSnapshotInterval"] = "00:00:01" });
-        var store = new DocumentStore(new StorageClients(StorageAccount.FromConnectionString(bed.Storage), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50))), bed.Prefix, TimeProvider.System);
+        var store = bed.Documents();
         foreach (var (id, text) in new[] { ("lease", EvidenceFixtures.EnglishTenancy), ("boiler", EvidenceFixtures.EnglishBoiler), ("rules", EvidenceFixtures.KoreanLeaveRule) })
         {
             Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(writer, id, text));
@@ -92,7 +91,7 @@ public sealed class IndexStartTests
         await using var bed = await FaultBed.StartAsync();
         var follower = await bed.StartAppAsync(standalone: false);
         await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Status == HttpStatusCode.OK, "the follower ready");
-        var store = new DocumentStore(new StorageClients(StorageAccount.FromConnectionString(bed.Storage), new StorageRetry(TimeSpan.FromSeconds(5), 1, TimeSpan.FromMilliseconds(50))), bed.Prefix, TimeProvider.System);
+        var store = bed.Documents();
 
         // Frozen, it misses five documents' entries; four of them are trimmed before it wakes.
         await bed.Apps[0].SuspendAsync();
