@@ -121,7 +121,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         var listedAt = 0L;
         var listing = ListAsync();
         var snapshot = _ready ? null : await LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        var snapshotRead = time.GetTimestamp();
+        var snapshotLoaded = time.GetTimestamp();
 
         var documents = await listing.ConfigureAwait(false);
         var bothIn = time.GetTimestamp();
@@ -161,7 +161,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         }
 
         LastLoad = new IndexLoadTimings(
-            time.GetElapsedTime(started, snapshotRead).TotalMilliseconds,
+            time.GetElapsedTime(started, snapshotLoaded).TotalMilliseconds,
             time.GetElapsedTime(started, listedAt).TotalMilliseconds,
             time.GetElapsedTime(bothIn).TotalMilliseconds);
         _ready = true;

@@ -26,7 +26,7 @@ internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogge
                     var state = index.State;
                     var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
                     var load = index.LastLoad;
-                    FunctionLog.IndexLoaded(logger, state.Documents, state.FromSnapshot, state.Chunks, elapsedMs, load?.SnapshotReadMs ?? 0, load?.ListedMs ?? 0, load?.BuildMs ?? 0);
+                    FunctionLog.IndexLoaded(logger, state.Documents, state.FromSnapshot, state.Chunks, elapsedMs, load?.SnapshotLoadedMs ?? 0, load?.ListedMs ?? 0, load?.BuildMs ?? 0);
                 }
             }
             catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex) && !stoppingToken.IsCancellationRequested)

@@ -138,10 +138,13 @@ public sealed class IndexSnapshotStore
 
             // Readers that read the old manifest a moment ago may still be reading its generation: keep that one,
             // delete the ones before it and anything of an older format.
-            var kept = new[] { Writer, Manifest, $"s-{generation}/", $"s-{previous}/" };
+            bool Kept(string name) =>
+                name is Writer or Manifest
+                || name.StartsWith($"s-{generation}/", StringComparison.Ordinal)
+                || (previous is not null && name.StartsWith($"s-{previous}/", StringComparison.Ordinal));
             await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
             {
-                if (!kept.Any(k => blob.Name == k || (k.EndsWith('/') && blob.Name.StartsWith(k, StringComparison.Ordinal))))
+                if (!Kept(blob.Name))
                 {
                     await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
