@@ -4,18 +4,30 @@ namespace DocServer.Storage;
 
 /// <summary>
 /// Tells a storage outage (unreachable, timed out, throttled, a 5xx, even after the SDK's retries) from a
-/// request storage refused for what it was. The app degrades on the first and reports the second.
+/// request storage refused for what it was. The app degrades on the first and reports the second. A table,
+/// container or queue of ours that is missing (a new or restored account, an emulator that lost its data) is an
+/// outage too, until it is created again (<see cref="IsMissing"/>).
 /// </summary>
 public static class StorageFailures
 {
+    private static readonly HashSet<string> MissingResourceCodes = new(StringComparer.Ordinal) { "TableNotFound", "ContainerNotFound", "QueueNotFound" };
+
     public static bool IsUnavailable(Exception exception) => exception switch
     {
         // The SDKs wrap transport failures (refused, reset, DNS) as status 0.
-        RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500 || IsMissing(failed),
         // What the SDK's retry policy throws once every try has failed.
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         // The SDK's network timeout surfaces as a cancellation with a TimeoutException inside.
         TaskCanceledException canceled => canceled.InnerException is TimeoutException,
         _ => false,
+    };
+
+    /// <summary>True when a table, container or queue itself is gone (not a row, blob or message in it).</summary>
+    public static bool IsMissing(Exception exception) => exception switch
+    {
+        RequestFailedException { Status: 404, ErrorCode: { } code } => MissingResourceCodes.Contains(code),
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsMissing),
+        _ => exception.InnerException is { } inner && IsMissing(inner),
     };
 }

@@ -56,6 +56,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         return factory;
     }
 
+    /// <summary>A function class as the isolated worker makes it (constructor injection from the app's services).</summary>
+    internal T Function<T>() where T : class => ActivatorUtilities.CreateInstance<T>(Services);
+
     /// <summary>Answers like a well-behaved model: evidence JSON for evidence prompts, a cited answer for synthesis, a summary otherwise.</summary>
     public void ModelAnswersSensibly(TimeSpan? latency = null) => Mlx.ReplyWith(prompt => MlxReply.Text(SensibleReply(prompt), latency));
 

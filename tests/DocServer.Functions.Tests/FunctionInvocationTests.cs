@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DocServer.Functions.Digests;
+using DocServer.Functions.Extraction;
+using Microsoft.Azure.Functions.Worker;
 using DocServer.Functions.Documents;
 using DocServer.Functions.Hosting;
 using DocServer.Functions.Telemetry;
@@ -14,27 +16,12 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Tests;
 
 /// <summary>
-/// Timer and queue functions as the Functions host calls a custom handler: POST /{FunctionName} with
-/// {"Data", "Metadata"}, answered with {"Outputs", "Logs", "ReturnValue"}; and the standalone queue listener.
+/// Timer and queue functions called in-process as the isolated worker calls them (their [Function] methods with
+/// the SDK's types: a queue message string, a TimerInfo), and the standalone queue listener. A function that
+/// throws is a failed invocation: the host retries the message and poisons it after maxDequeueCount.
 /// </summary>
 public sealed class FunctionInvocationTests
 {
-    [Fact]
-    public async Task GateSweep_TimerInvocation_AnswersTheCustomHandlerResponse()
-    {
-        await using var app = await AppFactory.StartAsync();
-        using var client = app.CreateClient();
-        var invocation = new { Data = new { timer = new { Schedule = new { AdjustForDST = true }, IsPastDue = false } }, Metadata = new { sys = new { MethodName = "GateSweep" } } };
-
-        var response = await client.PostAsJsonAsync("/GateSweep", invocation);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(JsonValueKind.Object, body.RootElement.GetProperty("outputs").ValueKind);
-        Assert.Contains("GateSweep completed", body.RootElement.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
-        Assert.True(body.RootElement.GetProperty("returnValue").TryGetProperty("macmini", out _));
-    }
-
     [Fact]
     public async Task Extract_QueueInvocation_StoresSummaryAndKeywords()
     {
@@ -43,9 +30,7 @@ public sealed class FunctionInvocationTests
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
 
-        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "tenancy" }, Metadata = new { DequeueCount = 1 } });
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.Function<ExtractFunction>().Extract("tenancy", CancellationToken.None);
         var document = await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions);
         Assert.Equal("A document about rules.", document!.Summary);
         Assert.Equal(["rules", "notice"], document.Keywords);
@@ -59,14 +44,13 @@ public sealed class FunctionInvocationTests
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
-        var invocation = new { Data = new { message = "tenancy" }, Metadata = new { DequeueCount = 1 } };
-
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/Extract", invocation)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/Extract", invocation)).StatusCode);
+        
+        await app.Function<ExtractFunction>().Extract("tenancy", CancellationToken.None);
+        await app.Function<ExtractFunction>().Extract("tenancy", CancellationToken.None);
         var afterTwoDeliveries = app.Mlx.Requests.Count;
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy + " Amended.", contentType = "text" });
         Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/Extract", invocation)).StatusCode);
+        await app.Function<ExtractFunction>().Extract("tenancy", CancellationToken.None);
 
         Assert.Equal(1, afterTwoDeliveries);
         Assert.Equal(2, app.Mlx.Requests.Count);
@@ -81,9 +65,7 @@ public sealed class FunctionInvocationTests
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
 
-        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "tenancy" }, Metadata = new { } });
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.Function<ExtractFunction>().Extract("tenancy", CancellationToken.None);
         Assert.Equal("Tenancy terms.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
     }
 
@@ -95,11 +77,8 @@ public sealed class FunctionInvocationTests
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
 
-        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "\"tenancy\"" }, Metadata = new { } });
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains("Extract failed", body.RootElement.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+        // The invocation fails, so the host tries the message again (and poisons it after maxDequeueCount).
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Function<ExtractFunction>().Extract("tenancy", CancellationToken.None));
         Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
     }
 
@@ -114,9 +93,7 @@ public sealed class FunctionInvocationTests
         var queued = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
         await storage.Extract.DeleteAsync(queued, CancellationToken.None);
 
-        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = "tenancy" }, Metadata = new { DequeueCount = 1 } });
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.Function<ExtractFunction>().Extract("tenancy", CancellationToken.None);
         Assert.Empty(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
         await Task.Delay(TimeSpan.FromSeconds(3.5));
         var deferred = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
@@ -141,15 +118,11 @@ public sealed class FunctionInvocationTests
         await client.PostAsJsonAsync("/api/documents", new { id = "second", title = "second", content = EvidenceFixtures.EnglishBoiler, contentType = "text" });
         app.Mlx.ReplyWith(_ => MlxReply.Text("{\"summary\": \"Summarised.\", \"keywords\": []}", TimeSpan.FromMilliseconds(1200)));
 
-        var stopped = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
-
-        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        await app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None);
         Assert.Single(app.Mlx.Requests);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/digests/latest")).StatusCode);
 
-        var finished = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
-
-        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        await app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None);
         Assert.Equal(2, app.Mlx.Requests.Count);
         var latest = await client.GetFromJsonAsync<Digest>("/api/digests/latest", AppFactory.JsonOptions);
         Assert.Equal(["first", "second"], latest!.Documents.Select(d => d.Title));
@@ -166,7 +139,7 @@ public sealed class FunctionInvocationTests
         var message = Assert.Single(await storage.Extract.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
         await storage.Extract.DeleteAsync(message, CancellationToken.None); // as if storage failed before it was sent
 
-        await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+        await app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None);
 
         var document = await client.GetFromJsonAsync<DocumentRecord>("/api/documents/orphan", AppFactory.JsonOptions);
         Assert.Equal("A document about rules.", document!.Summary);
@@ -181,12 +154,11 @@ public sealed class FunctionInvocationTests
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "fresh", title = "fresh", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
 
-        var early = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
-        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        await app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/digests/latest")).StatusCode);
 
         await Task.Delay(TimeSpan.FromSeconds(3.5));
-        await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+        await app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None);
 
         var latest = await client.GetFromJsonAsync<Digest>("/api/digests/latest", AppFactory.JsonOptions);
         Assert.Equal(["fresh"], latest!.Documents.Select(d => d.Title));
@@ -201,12 +173,10 @@ public sealed class FunctionInvocationTests
         await client.PostAsJsonAsync("/api/documents", new { id = "second", title = "second", content = EvidenceFixtures.EnglishBoiler, contentType = "text" });
         app.Mlx.Enqueue(MlxReply.Text("{\"summary\": \"Tenancy terms.\", \"keywords\": [\"notice\"]}"), MlxReply.Text("not the JSON asked for"));
 
-        var failed = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
-        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None));
         app.Mlx.ReplyWith(_ => MlxReply.Text("{\"summary\": \"Boiler care.\", \"keywords\": [\"boiler\"]}"));
-        var resumed = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
+        await app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
         Assert.Equal(3, app.Mlx.Requests.Count);
         var latest = await client.GetFromJsonAsync<Digest>("/api/digests/latest", AppFactory.JsonOptions);
         Assert.Equal(["Tenancy terms.", "Boiler care."], latest!.Documents.Select(d => d.Summary));
@@ -215,8 +185,7 @@ public sealed class FunctionInvocationTests
         Assert.Equal([latest.Id], await client.GetFromJsonAsync<List<string>>("/api/digests"));
 
         // Nothing new since: the next run writes no digest and calls no model.
-        var again = await client.PostAsJsonAsync("/Digest", new { Data = new { timer = new { } }, Metadata = new { } });
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        await app.Function<DigestsFunctions>().Digest(new TimerInfo(), CancellationToken.None);
         Assert.Equal(3, app.Mlx.Requests.Count);
     }
 
@@ -273,7 +242,7 @@ public sealed class FunctionInvocationTests
         var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
         var logger = new RecordingLogger<QueueListener>();
         var listener = new QueueListener(
-            "Extract", storage.Extract, storage.ExtractPoison, app.Services.GetRequiredService<FunctionInvoker>(),
+            "Extract", storage.Extract, storage.ExtractPoison, app.Services.GetRequiredService<FunctionInvoker>(), app.Services.GetRequiredService<StorageProvisioner>(),
             app.Services.GetRequiredService<IOptions<Configuration.DocServerOptions>>(), app.Services.GetRequiredService<IOptions<Configuration.QueueTriggerOptions>>(),
             TimeProvider.System, logger);
 
@@ -288,9 +257,4 @@ public sealed class FunctionInvocationTests
         Assert.Equal("A document about rules.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
     }
 
-    [Fact]
-    public void FunctionCatalog_EveryTimerAndQueueFunctionIsInvocable()
-    {
-        Assert.All(FunctionCatalog.All.Where(f => f.Trigger != "httpTrigger"), f => Assert.True(FunctionInvoker.Exists(f.Name), f.Name));
-    }
 }

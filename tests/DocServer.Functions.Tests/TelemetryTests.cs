@@ -208,10 +208,9 @@ public sealed class TelemetryTests
         var queue = app.Services.GetRequiredService<StorageResources>().Extract;
         var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None));
 
-        // What the Functions host does with a queue message: POST /Extract with the message as Data.
-        var response = await client.PostAsJsonAsync("/Extract", new { Data = new { message = message.Text }, Metadata = new { DequeueCount = 1 } });
+        // What the isolated worker does with a queue message: the Extract function, with the message text as sent.
+        await app.Function<Extraction.ExtractFunction>().Extract(message.Text, CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await EventuallyAsync(() => telemetry.AllSpans().Any(s => s.DisplayName == "Extract"), "the extraction's span");
         var run = Assert.Single(telemetry.AllSpans(), s => s.DisplayName == "Extract");
         Assert.Equal(default, run.ParentSpanId);

@@ -32,14 +32,19 @@ public sealed class AppProcess : IDisposable
 
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts the app; <paramref name="url"/> null leaves the listening address to its settings.</summary>
-    public static AppProcess Start(IReadOnlyDictionary<string, string> environment, string? url = null)
+    /// <summary>Starts the app; <paramref name="url"/> null leaves the listening address to its settings; <paramref name="arguments"/> go on its command line.</summary>
+    public static AppProcess Start(IReadOnlyDictionary<string, string> environment, string? url = null, IEnumerable<string>? arguments = null)
     {
         var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll") }, WorkingDirectory = AppContext.BaseDirectory };
         if (url is not null)
         {
             start.ArgumentList.Add("--urls");
             start.ArgumentList.Add(url);
+        }
+
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
         }
 
         return Start(start, environment, url);
@@ -60,8 +65,14 @@ public sealed class AppProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        return new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the app"), url);
+        return new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the app"), url)
+        {
+            FunctionKey = environment.TryGetValue("DocServer__FunctionKey", out var key) && key.Length > 0 ? key : null,
+        };
     }
+
+    /// <summary>The key its API asks for (DocServer__FunctionKey), sent by <see cref="WaitUntilUpAsync"/>.</summary>
+    public string? FunctionKey { get; private init; }
 
     /// <summary>
     /// Waits for <paramref name="url"/> (default: its own) to be ready: GET /api/health answering with its index
@@ -71,6 +82,11 @@ public sealed class AppProcess : IDisposable
     {
         var target = $"{url ?? Url}/api/health";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        if (FunctionKey is not null)
+        {
+            http.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
+        }
+
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {

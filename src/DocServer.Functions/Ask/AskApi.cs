@@ -1,4 +1,5 @@
 using DocServer.Functions.Configuration;
+using DocServer.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -7,14 +8,14 @@ namespace DocServer.Functions.Ask;
 /// <summary>POST /api/ask (synchronous, or 202 + status URL) and GET /api/ask/{id}.</summary>
 internal static class AskApi
 {
-    public static RouteGroupBuilder MapAsk(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapAsk(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        var group = api.MapGroup("/ask").WithTags("Ask");
-        group.MapPost("/", AskAsync).WithName("Ask");
-        group.MapPost("/stream", Stream).WithName("AskStream");
-        group.MapGet("/{id}", GetAskAsync).WithName("GetAsk");
-        return api;
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup(string.Empty).WithTags("Ask");
+        group.MapPost(ApiRoutes.Ask, AskAsync).WithName(FunctionNames.Ask);
+        group.MapPost(ApiRoutes.AskStream, Stream).WithName(FunctionNames.AskStream);
+        group.MapGet(ApiRoutes.AskResult, GetAskAsync).WithName(FunctionNames.GetAsk);
+        return app;
     }
 
     internal static async Task<Results<Ok<AskResponse>, Accepted<AskAccepted>, ProblemHttpResult>> AskAsync(

@@ -1,7 +1,7 @@
 namespace DocServer.Functions.Configuration;
 
 /// <summary>
-/// Settings that function.json names as <c>%name%</c>. The Functions host resolves such expressions
+/// Settings that the triggers in functions.metadata name as <c>%name%</c>. The Functions host resolves such expressions
 /// only for flat app-setting names (no "__", no ":"; azure-functions-host issue 10246), so these
 /// are app settings of their own, read into <see cref="DocServerOptions"/> here, and the same names go
 /// into function.json, the Bicep and local.settings.sample.json.
@@ -27,6 +27,19 @@ internal static class FlatSettings
 
     /// <summary>"%DocServerExtractQueue%": how function.json refers to the setting.</summary>
     public static string Expression(string flatName) => $"%{flatName}%";
+
+    /// <summary>
+    /// The value the Functions host would put in place of "%name%" (a trigger's schedule or queue), as the app
+    /// reads it: the bound option, so an empty setting means the default standalone too.
+    /// </summary>
+    public static string Resolve(string expression, DocServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(options);
+        var name = expression.Trim('%');
+        var option = ByOption.Single(p => p.Value == name).Key;
+        return (string)typeof(DocServerOptions).GetProperty(option)!.GetValue(options)!;
+    }
 
     /// <summary>Copies the flat settings that are set (an empty value is "not set") over the bound options.</summary>
     public static void Apply(DocServerOptions options, IConfiguration configuration)

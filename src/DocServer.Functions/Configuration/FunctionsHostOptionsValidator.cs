@@ -41,6 +41,11 @@ internal sealed class FunctionsHostOptionsValidator(IOptions<DocServerOptions> a
             errors.Add($"{At}maxPollingInterval must be at least 00:00:00.1 (got {options.MaxPollingInterval}); shorter busy-loops on an empty queue.");
         }
 
+        if (!string.Equals(options.MessageEncoding, "base64", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{At}messageEncoding must be base64, the encoding the app sends its queue messages in (got '{options.MessageEncoding}').");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -19,4 +19,7 @@ internal sealed class QueueTriggerOptions
 
     /// <summary>The longest wait between polls of an empty queue.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How the host decodes a message: base64, which is how the app's queue clients send them.</summary>
+    public string MessageEncoding { get; set; } = "base64";
 }

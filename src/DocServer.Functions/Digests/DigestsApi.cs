@@ -1,3 +1,4 @@
+using DocServer.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DocServer.Functions.Digests;
@@ -5,14 +6,14 @@ namespace DocServer.Functions.Digests;
 /// <summary>GET /api/digests (ids, newest first), /api/digests/latest and /api/digests/{id} (JSON, or markdown with ?format=md).</summary>
 internal static class DigestsApi
 {
-    public static RouteGroupBuilder MapDigests(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapDigests(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        var group = api.MapGroup("/digests").WithTags("Digests");
-        group.MapGet("/", ListAsync).WithName("ListDigests");
-        group.MapGet("/latest", LatestAsync).WithName("LatestDigest");
-        group.MapGet("/{id}", GetAsync).WithName("GetDigest");
-        return api;
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup(string.Empty).WithTags("Digests");
+        group.MapGet(ApiRoutes.Digests, ListAsync).WithName(FunctionNames.ListDigests);
+        group.MapGet(ApiRoutes.LatestDigest, LatestAsync).WithName(FunctionNames.LatestDigest);
+        group.MapGet(ApiRoutes.Digest, GetAsync).WithName(FunctionNames.GetDigest);
+        return app;
     }
 
     internal static async Task<Ok<IReadOnlyList<string>>> ListAsync(DigestService digests, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using DocServer.Functions.Hosting;
 using DocServer.Storage.Documents;
 
 namespace DocServer.Functions.Documents;
@@ -6,15 +7,15 @@ namespace DocServer.Functions.Documents;
 /// <summary>POST/GET/DELETE /api/documents: ingest (JSON body or multipart upload), list, read, delete.</summary>
 internal static class DocumentsApi
 {
-    public static RouteGroupBuilder MapDocuments(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapDocuments(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        var group = api.MapGroup("/documents").WithTags("Documents");
-        group.MapPost("/", IngestAsync).WithName("IngestDocument").Accepts<IngestRequest>("application/json", "multipart/form-data");
-        group.MapGet("/", ListAsync).WithName("ListDocuments");
-        group.MapGet("/{id}", GetAsync).WithName("GetDocument");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteDocument");
-        return api;
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup(string.Empty).WithTags("Documents");
+        group.MapPost(ApiRoutes.Documents, IngestAsync).WithName(FunctionNames.IngestDocument).Accepts<IngestRequest>("application/json", "multipart/form-data");
+        group.MapGet(ApiRoutes.Documents, ListAsync).WithName(FunctionNames.ListDocuments);
+        group.MapGet(ApiRoutes.Document, GetAsync).WithName(FunctionNames.GetDocument);
+        group.MapDelete(ApiRoutes.Document, DeleteAsync).WithName(FunctionNames.DeleteDocument);
+        return app;
     }
 
     internal static async Task<Results<Created<DocumentRecord>, ProblemHttpResult>> IngestAsync(HttpRequest request, DocumentIngestion ingestion, CancellationToken cancellationToken)

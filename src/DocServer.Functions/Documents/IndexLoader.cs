@@ -7,7 +7,7 @@ namespace DocServer.Functions.Documents;
 /// refreshes it every IndexRefreshInterval, off the ask path, and writes the snapshot when it is due. Storage
 /// failures are logged and retried at the interval; the index keeps answering from what it holds.
 /// </summary>
-internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogger<IndexLoader> logger) : BackgroundService
+internal sealed class IndexLoader(DocumentIndex index, StorageProvisioner provisioner, TimeProvider time, ILogger<IndexLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +32,7 @@ internal sealed class IndexLoader(DocumentIndex index, TimeProvider time, ILogge
             catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex) && !stoppingToken.IsCancellationRequested)
             {
                 FunctionLog.IndexStale(logger, ex.Message);
+                provisioner.OutageSeen();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && !stoppingToken.IsCancellationRequested)
             {

@@ -1,5 +1,6 @@
 using DocServer.Core.Evidence;
 using DocServer.Functions.Configuration;
+using DocServer.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -13,11 +14,11 @@ internal static class EvidenceApi
     /// <summary>Scores beyond this are not scores (rerankers give logits of a few tens at most).</summary>
     private const double MaxAbsoluteScore = 1_000_000;
 
-    public static RouteGroupBuilder MapEvidence(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapEvidence(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        api.MapPost("/evidence", ExtractAsync).WithName("Evidence").WithTags("Evidence");
-        return api;
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost(ApiRoutes.Evidence, ExtractAsync).WithName(FunctionNames.Evidence).WithTags("Evidence");
+        return app;
     }
 
     internal static async Task<Results<Ok<EvidenceResult>, ProblemHttpResult>> ExtractAsync(

@@ -1,4 +1,5 @@
 using DocServer.Core.Gates;
+using DocServer.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DocServer.Functions.Gates;
@@ -6,11 +7,11 @@ namespace DocServer.Functions.Gates;
 /// <summary>GET /api/gate/status: every gate's holders and queue (G9: reads only).</summary>
 internal static class GateApi
 {
-    public static RouteGroupBuilder MapGateStatus(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapGateStatus(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/gate/status", StatusAsync).WithName("GateStatus").WithTags("Gates");
-        return api;
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet(ApiRoutes.GateStatus, StatusAsync).WithName(FunctionNames.GateStatus).WithTags("Gates");
+        return app;
     }
 
     internal static async Task<Ok<IReadOnlyList<GateStatus>>> StatusAsync(GateClient gates, CancellationToken cancellationToken) =>

@@ -12,14 +12,14 @@ namespace DocServer.Functions.Health;
 /// </summary>
 internal static class HealthApi
 {
-    public static RouteGroupBuilder MapHealth(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/health", CheckAsync).WithName("Health").WithTags("Health");
-        return api;
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet(ApiRoutes.Health, CheckAsync).WithName(FunctionNames.Health).WithTags("Health");
+        return app;
     }
 
-    internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(GateClient gates, EndpointHealth endpoints, Documents.DocumentIndex index, HttpResponse response, CancellationToken cancellationToken)
+    internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(GateClient gates, EndpointHealth endpoints, Documents.DocumentIndex index, StorageProvisioner provisioner, HttpResponse response, CancellationToken cancellationToken)
     {
         IReadOnlyList<GateStatus> statuses = [];
         string? storageError = null;
@@ -30,6 +30,7 @@ internal static class HealthApi
         catch (GateUnavailableException ex)
         {
             storageError = ex.GetBaseException().Message;
+            provisioner.OutageSeen();
         }
 
         var hosts = endpoints.Reports();

@@ -16,18 +16,23 @@ using DocServer.Functions.Telemetry;
 using DocServer.Llm.Health;
 using DocServer.Storage.Entities;
 using DocServer.Storage.Documents;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Hosting;
 
-/// <summary>Composition: options, storage, gates, models, the pipeline services, and the HTTP surface.</summary>
+/// <summary>
+/// Composition: options, storage, gates, models and the pipeline services, which both ways of running share
+/// (<see cref="AddDocServer"/>); the standalone server's own parts (<see cref="AddStandalone"/>,
+/// <see cref="MapDocServer"/>). Under the Functions host the [Function] methods are the surface instead.
+/// </summary>
 internal static class DocServerHost
 {
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const int StandalonePort = 7071;
 
-    public static WebApplicationBuilder AddDocServer(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddDocServer(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -47,8 +52,9 @@ internal static class DocServerHost
         // per-response line only at Error: a 412 is how our compare-and-swap loses a race, and outages we log ourselves), and
         // credentials come from AzureWebJobsStorage__credential / __clientId, as the Functions host reads them.
         services.AddAzureClientsCore();
+        var configuration = builder.Configuration;
         services.AddSingleton(sp => new StorageResources(
-            StorageAccountSettings.From(builder.Configuration, sp.GetRequiredService<AzureComponentFactory>()),
+            StorageAccountSettings.From(configuration, sp.GetRequiredService<AzureComponentFactory>()),
             Options(sp),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Documents);
@@ -98,32 +104,52 @@ internal static class DocServerHost
         services.AddSingleton<DocumentExtraction>();
         services.AddSingleton<DigestService>();
         services.AddSingleton<FunctionInvoker>();
+        services.AddSingleton<HttpFunctionAdapter>();
         services.AddHostedService<StartupTasks>();
+        services.AddSingleton<StorageProvisioner>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());
         services.AddHostedService<IndexLoader>();
-        services.AddHostedService<TimerScheduler>();
-        // One listener per queue; AddSingleton, because AddHostedService keeps only one service of a type.
-        services.AddSingleton<IHostedService>(sp => Listener(sp, "Extract", sp.GetRequiredService<StorageResources>().Extract, sp.GetRequiredService<StorageResources>().ExtractPoison));
-        services.AddSingleton<IHostedService>(sp => Listener(sp, "AskJob", sp.GetRequiredService<StorageResources>().AskQueue, sp.GetRequiredService<StorageResources>().AskPoison));
         services.AddHostedService<EndpointProber>();
         builder.AddDocServerTelemetry();
         services.AddErrorResponses();
-        services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var maxBytes = builder.Configuration.GetValue<long?>($"{DocServerOptions.Section}:MaxRequestBytes") ?? new DocServerOptions().MaxRequestBytes;
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBytes);
+        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBytes);
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = maxBytes);
-        if (Environment.GetEnvironmentVariable(CustomHandlerPortVariable) is { Length: > 0 } port)
-        {
-            // Under the Functions host: it tells us the port and forwards requests to it.
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        return builder;
+    }
+
+    /// <summary>
+    /// Standalone: Kestrel on localhost:7071 unless told otherwise, the timers and queue listeners the host would
+    /// run, the OpenAPI document, and the function key (required once the app listens beyond loopback).
+    /// </summary>
+    public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configured = ListenAddresses.Configured(builder.Configuration);
+        if (configured.Count == 0)
         {
             builder.WebHost.UseUrls($"http://localhost:{StandalonePort}");
         }
 
+        var addresses = configured.Count > 0 ? configured : [$"http://localhost:{StandalonePort}"];
+        var key = builder.Configuration[FunctionKeyCheck.Setting] is { Length: > 0 } k ? k : null;
+        if (key is null && addresses.FirstOrDefault(a => !ListenAddresses.IsLoopback(a)) is { } open)
+        {
+            throw new OptionsValidationException(FunctionKeyCheck.Setting, typeof(string), [
+                $"{FunctionKeyCheck.Setting}: the app listens beyond this machine ({open}), so every /api call must carry a key. " +
+                $"Set {FunctionKeyCheck.Setting} (environment: DocServer__FunctionKey) to a long random value and send it as the " +
+                $"{FunctionKeyCheck.Header} header, or listen on localhost only."]);
+        }
+
+        builder.Services.AddSingleton(new StandaloneAccess(addresses, key));
+        builder.Services.AddHostedService<TimerScheduler>();
+        // One listener per queue; AddSingleton, because AddHostedService keeps only one service of a type.
+        builder.Services.AddSingleton<IHostedService>(sp => Listener(sp, FunctionNames.Extract, sp.GetRequiredService<StorageResources>().Extract, sp.GetRequiredService<StorageResources>().ExtractPoison));
+        builder.Services.AddSingleton<IHostedService>(sp => Listener(sp, FunctionNames.AskJob, sp.GetRequiredService<StorageResources>().AskQueue, sp.GetRequiredService<StorageResources>().AskPoison));
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -132,52 +158,28 @@ internal static class DocServerHost
         ArgumentNullException.ThrowIfNull(app);
         var export = app.Services.GetRequiredService<TelemetryExport>().Describe();
         TelemetryLog.Exporting(app.Logger, export);
-        app.UseErrorResponses();
-        app.Use(RejectOversizedBodies);
-        app.MapPage();
-        app.MapOpenApi("/api/openapi.json");
-        var api = app.MapGroup("/api");
-        api.MapAsk().MapEvidence().MapDocuments().MapGateStatus().MapDigests().MapHealth();
-        app.MapFunctionInvocations();
+        app.UseRequestGuards();
+        if (app.Services.GetRequiredService<StandaloneAccess>().Key is { } key)
+        {
+            app.UseFunctionKey(key);
+        }
+
+        app.UsePage();
+        app.UseRouting();
+        app.MapOpenApi("/" + ApiRoutes.OpenApi);
+        app.MapAsk().MapEvidence().MapDocuments().MapGateStatus().MapDigests().MapHealth();
         return app;
     }
 
-    /// <summary>
-    /// 413 for a declared body over MaxRequestBytes, before anything reads it. Kestrel enforces the same
-    /// limit on bodies without a length; this also covers servers that do not (the test server).
-    /// </summary>
-    private static async Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
-    {
-        var limit = context.RequestServices.GetRequiredService<IOptions<DocServerOptions>>().Value.MaxRequestBytes;
-        if (context.Request.ContentLength > limit)
-        {
-            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = "Too large",
-                    Detail = $"The request body is {context.Request.ContentLength} bytes; the limit is {limit} (DocServer:MaxRequestBytes). Split the document.",
-                },
-            }).ConfigureAwait(false);
-            return;
-        }
-
-        await next(context).ConfigureAwait(false);
-    }
-
-    /// <summary>True when this process runs its own timers and queue listener (not under the Functions host).</summary>
-    public static bool IsStandalone(DocServerOptions options) =>
-        options?.Standalone ?? string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CustomHandlerPortVariable));
+    /// <summary>True when this process runs its own timers and queue listener (standalone, unless DocServer:Standalone is false).</summary>
+    public static bool IsStandalone(DocServerOptions options) => options?.Standalone ?? true;
 
     private static QueueListener Listener(IServiceProvider services, string function, Storage.Queues.QueuedWork queue, Storage.Queues.QueuedWork poison) => new(
         function,
         queue,
         poison,
         services.GetRequiredService<FunctionInvoker>(),
+        services.GetRequiredService<StorageProvisioner>(),
         services.GetRequiredService<IOptions<DocServerOptions>>(),
         services.GetRequiredService<IOptions<QueueTriggerOptions>>(),
         services.GetRequiredService<TimeProvider>(),

@@ -38,6 +38,8 @@ internal static class ErrorResponses
             }
             else if (error is not null && IsStorageOutage(error))
             {
+                // Storage back without our tables (a restored account) answers 503 until they are created again.
+                http.RequestServices.GetRequiredService<StorageProvisioner>().OutageSeen();
                 context.ProblemDetails.Title = "Storage is unavailable";
                 context.ProblemDetails.Detail =
                     $"The app could not reach its storage ({error.GetBaseException().Message}). Nothing was changed; try again in {RetryAfterSeconds} seconds.";
@@ -46,7 +48,7 @@ internal static class ErrorResponses
             }
         });
 
-    public static WebApplication UseErrorResponses(this WebApplication app)
+    public static IApplicationBuilder UseErrorResponses(this IApplicationBuilder app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

@@ -9,11 +9,14 @@ using DocServer.Functions.Telemetry;
 namespace DocServer.Functions.Hosting;
 
 /// <summary>
-/// The one code path of each timer and queue function, whoever triggers it: the Functions host
-/// (POST /{Name}) or, standalone, the in-process scheduler and queue listener.
+/// The one code path of each timer and queue function, whoever triggers it: the Functions host (through the
+/// [Function] methods) or, standalone, the in-process scheduler and queue listener.
 /// </summary>
 internal sealed class FunctionInvoker(GateClient gates, DigestService digests, DocumentExtraction extraction, AskJobs asks)
 {
+    /// <summary>The queue triggers' connection: the app setting the Functions host reads storage from (both forms).</summary>
+    public const string StorageConnection = "AzureWebJobsStorage";
+
     /// <summary>
     /// Runs a function as a trace of its own (not a child of the host's invocation request or of the listener's
     /// loop), linked to the trace the queue message was sent from: an extraction links to the ingest that caused it.
@@ -43,16 +46,14 @@ internal sealed class FunctionInvoker(GateClient gates, DigestService digests, D
 
     private async Task<object?> RunAsync(string function, string? input, CancellationToken cancellationToken) => function switch
     {
-        "GateSweep" => await SweepAsync(cancellationToken).ConfigureAwait(false),
-        "Digest" => await digests.RunAsync(cancellationToken).ConfigureAwait(false),
-        "Extract" => await extraction.RunAsync(input ?? throw new ArgumentException("Extract needs the document id as its message."), cancellationToken).ConfigureAwait(false),
-        "AskJob" => await asks.RunQueuedAsync(input ?? throw new ArgumentException("AskJob needs the accepted ask as its message."), cancellationToken).ConfigureAwait(false),
+        FunctionNames.GateSweep => await SweepAsync(cancellationToken).ConfigureAwait(false),
+        FunctionNames.Digest => await digests.RunAsync(cancellationToken).ConfigureAwait(false),
+        FunctionNames.Extract => await extraction.RunAsync(input ?? throw new ArgumentException("Extract needs the document id as its message."), cancellationToken).ConfigureAwait(false),
+        FunctionNames.AskJob => await asks.RunQueuedAsync(input ?? throw new ArgumentException("AskJob needs the accepted ask as its message."), cancellationToken).ConfigureAwait(false),
         _ => throw new KeyNotFoundException($"No function '{function}'."),
     };
 
-    public static bool Exists(string function) => function is "GateSweep" or "Digest" || IsQueueTriggered(function);
-
-    public static bool IsQueueTriggered(string function) => function is "Extract" or "AskJob";
+    public static bool IsQueueTriggered(string function) => function is FunctionNames.Extract or FunctionNames.AskJob;
 
     /// <summary>The sweep timer: dead leases and waiters on every gate, then expired asynchronous ask results.</summary>
     private async Task<IReadOnlyDictionary<string, SweepResult>> SweepAsync(CancellationToken cancellationToken)

@@ -41,6 +41,9 @@ internal static partial class FunctionLog
     [LoggerMessage(EventId = 709, Level = LogLevel.Warning, Message = "health of endpoint {Endpoint} not written to its gate row (tried again next probe): {Reason}")]
     public static partial void HealthNotRecorded(ILogger logger, string endpoint, string reason);
 
+    [LoggerMessage(EventId = 716, Level = LogLevel.Warning, Message = "{What} skipped, storage unreachable: {Reason}")]
+    public static partial void StorageDown(ILogger logger, string what, string reason);
+
     [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "queue {Queue} poll failed; retrying")]
     public static partial void PollFailed(ILogger logger, Exception exception, string queue);
 }

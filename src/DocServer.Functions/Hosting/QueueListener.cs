@@ -13,7 +13,7 @@ namespace DocServer.Functions.Hosting;
 /// less often, up to <c>maxPollingInterval</c>.
 /// </summary>
 internal sealed class QueueListener(
-    string function, QueuedWork queue, QueuedWork poison, FunctionInvoker invoker, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger)
+    string function, QueuedWork queue, QueuedWork poison, FunctionInvoker invoker, StorageProvisioner provisioner, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger)
     : BackgroundService
 {
     /// <summary>The function whose queue this listener reads.</summary>
@@ -43,6 +43,13 @@ internal sealed class QueueListener(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex))
+            {
+                // Storage down, or our queue gone with it: a warning (this repeats while it lasts), and a pass to create it.
+                FunctionLog.StorageDown(logger, queue.Name, ex.GetBaseException().Message);
+                provisioner.OutageSeen();
+                await Task.Delay(queues.Value.MaxPollingInterval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -10,7 +10,7 @@ namespace DocServer.Functions.Hosting;
 /// fails is logged and the next occurrence fires as usual; a run still going when its next occurrence
 /// comes is not started twice.
 /// </summary>
-internal sealed class TimerScheduler(FunctionInvoker invoker, IOptions<DocServerOptions> options, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
+internal sealed class TimerScheduler(FunctionInvoker invoker, StorageProvisioner provisioner, IOptions<DocServerOptions> options, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,12 +19,12 @@ internal sealed class TimerScheduler(FunctionInvoker invoker, IOptions<DocServer
             return Task.CompletedTask;
         }
 
-        var timers = $"Digest '{options.Value.DigestSchedule}', GateSweep '{options.Value.GateSweepSchedule}'";
-        var queues = $"{options.Value.ExtractQueue}, {options.Value.AskQueue}";
-        FunctionLog.Standalone(logger, timers, queues);
-        return Task.WhenAll(
-            RunAsync("Digest", options.Value.DigestSchedule, stoppingToken),
-            RunAsync("GateSweep", options.Value.GateSweepSchedule, stoppingToken));
+        // The timers the [Function] methods declare, at the schedules their %settings% resolve to.
+        var timers = FunctionCatalog.Timers.Select(t => (t.Name, Schedule: FlatSettings.Resolve(t.Schedule!, options.Value))).ToList();
+        var queues = string.Join(", ", FunctionCatalog.Queues.Select(q => FlatSettings.Resolve(q.QueueName!, options.Value)));
+        var described = string.Join(", ", timers.Select(t => $"{t.Name} '{t.Schedule}'"));
+        FunctionLog.Standalone(logger, described, queues);
+        return Task.WhenAll(timers.Select(t => RunAsync(t.Name, t.Schedule, stoppingToken)));
     }
 
     private async Task RunAsync(string function, string schedule, CancellationToken stoppingToken)
@@ -42,6 +42,11 @@ internal sealed class TimerScheduler(FunctionInvoker invoker, IOptions<DocServer
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex) when (ErrorResponses.IsStorageOutage(ex))
+            {
+                FunctionLog.StorageDown(logger, function, ex.GetBaseException().Message);
+                provisioner.OutageSeen();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

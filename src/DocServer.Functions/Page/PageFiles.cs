@@ -8,7 +8,7 @@ namespace DocServer.Functions.Page;
 /// </summary>
 internal static class PageFiles
 {
-    public static WebApplication MapPage(this WebApplication app)
+    public static IApplicationBuilder UsePage(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
@@ -19,9 +19,6 @@ internal static class PageFiles
             // Always revalidated: a new deployment's page never runs against an old script.
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
-
-        // Routing after the files: otherwise POST /{function} (the host's invocations) claims GET /app.js with a 405.
-        app.UseRouting();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using DocServer.Core.Telemetry;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -21,7 +22,7 @@ internal static class DocServerTelemetry
     /// <summary>The Azure SDK publishes its spans on ActivitySources only when this switch is on.</summary>
     private const string AzureActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
 
-    public static WebApplicationBuilder AddDocServerTelemetry(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddDocServerTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var export = TelemetryExport.From(builder.Configuration);
@@ -82,6 +83,17 @@ internal static class DocServerTelemetry
             localParentSampled: new AlwaysOnSampler(),
             localParentNotSampled: new AlwaysOffSampler())));
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Under the Functions host: the worker's spans for each invocation, children of the host's (host.json
+    /// telemetryMode OpenTelemetry), so a trace continues from the host into our pipeline.
+    /// </summary>
+    public static IHostApplicationBuilder AddFunctionsWorkerTelemetry(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         return builder;
     }
 

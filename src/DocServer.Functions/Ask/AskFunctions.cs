@@ -1,0 +1,25 @@
+using DocServer.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
+
+namespace DocServer.Functions.Ask;
+
+/// <summary>The ask functions under the Functions host: each runs the handler standalone maps (<see cref="AskApi"/>).</summary>
+internal sealed class AskFunctions(HttpFunctionAdapter http, FunctionInvoker invoker)
+{
+    [Function(FunctionNames.Ask)]
+    public Task Ask([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.Ask)] HttpRequest request) =>
+        http.RunAsync(request, FunctionNames.Ask, ApiRoutes.Ask, AskApi.AskAsync);
+
+    [Function(FunctionNames.AskStream)]
+    public Task AskStream([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AskStream)] HttpRequest request) =>
+        http.RunAsync(request, FunctionNames.AskStream, ApiRoutes.AskStream, AskApi.Stream);
+
+    [Function(FunctionNames.GetAsk)]
+    public Task GetAsk([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AskResult)] HttpRequest request, string id) =>
+        http.RunAsync(request, FunctionNames.GetAsk, ApiRoutes.AskResult, AskApi.GetAskAsync, ("id", id));
+
+    /// <summary>An accepted asynchronous ask, as the ask queue delivers it (idempotent by ask id).</summary>
+    [Function(FunctionNames.AskJob)]
+    public Task AskJob([QueueTrigger($"%{Configuration.FlatSettings.AskQueue}%", Connection = FunctionInvoker.StorageConnection)] string message, CancellationToken cancellationToken) =>
+        invoker.InvokeAsync(FunctionNames.AskJob, message, cancellationToken);
+}

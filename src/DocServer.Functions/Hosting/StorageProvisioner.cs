@@ -1,0 +1,95 @@
+using System.Threading.Channels;
+using DocServer.Functions.Configuration;
+using DocServer.Storage;
+
+namespace DocServer.Functions.Hosting;
+
+/// <summary>
+/// Creates the app's tables, containers and queues: at start, tried again until storage answers (the app listens
+/// meanwhile, and health says "unhealthy"), and again whenever a part of the app meets a storage outage (a table
+/// that vanished with a restored account, or an emulator that lost its data, is created again, and requests answer
+/// 503 until it is). Creating what exists costs one request per resource, so a burst of outages asks for one pass.
+/// </summary>
+internal sealed class StorageProvisioner(StorageResources storage, TimeProvider time, ILogger<StorageProvisioner> logger) : BackgroundService
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(15);
+
+    // One pending request is enough: a pass that runs after it covers every outage reported before it started.
+    private readonly Channel<bool> requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>How long start-up waits for the first pass before the app listens without it.</summary>
+    private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(5);
+
+    private bool createdAtStart;
+
+    /// <summary>Asks for a pass (never waits for it): something met storage down or a resource missing.</summary>
+    public void OutageSeen() => requests.Writer.TryWrite(true);
+
+    /// <summary>
+    /// One pass before the app listens, so that with storage up the first request finds everything; with storage
+    /// down (or slow past <see cref="StartupWait"/>) the app starts anyway and the passes go on in the background.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(StartupWait);
+        try
+        {
+            await storage.EnsureCreatedAsync(wait.Token).ConfigureAwait(false);
+            createdAtStart = true;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (StorageFailures.IsUnavailable(ex) || ex is OperationCanceledException))
+        {
+            StorageLog.ProvisionFailed(logger, 1, 0, ex.GetBaseException().Message);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (createdAtStart)
+            {
+                await requests.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+            }
+
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await CreateUntilDoneAsync(stoppingToken).ConfigureAwait(false);
+                await requests.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task CreateUntilDoneAsync(CancellationToken stoppingToken)
+    {
+        var delay = FirstRetry;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await storage.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+                if (attempt > 1)
+                {
+                    StorageLog.Provisioned(logger, attempt);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (StorageFailures.IsUnavailable(ex) && !stoppingToken.IsCancellationRequested)
+            {
+                StorageLog.ProvisionFailed(logger, attempt, delay.TotalSeconds, ex.GetBaseException().Message);
+            }
+
+            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            delay = delay * 2 < LongestRetry ? delay * 2 : LongestRetry;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Text;
+using System.Text.Json;
+using DocServer.Functions.Ask;
+using DocServer.Functions.Documents;
+using DocServer.Functions.Extraction;
+using DocServer.Functions.Health;
+using DocServer.Functions.Hosting;
+using DocServer.Functions.Page;
+using DocServer.Functions.Telemetry;
+using DocServer.Storage.Documents;
+using DocServer.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace DocServer.Functions.Tests;
+
+/// <summary>
+/// The HTTP functions called in-process as the isolated worker calls them: the [Function] method with an ASP.NET
+/// Core HttpRequest (what the ASP.NET Core integration hands over), answering on its HttpResponse. Each must answer
+/// what the standalone route answers, since both run the same handler.
+/// </summary>
+public sealed class HttpFunctionTests
+{
+    [Fact]
+    public async Task Ask_JsonBody_AnswersWithCitedEvidence_AsTheStandaloneRouteDoes()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        await app.Function<DocumentsFunctions>().Ingest(Json(app, "POST", "/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }));
+
+        var request = Json(app, "POST", "/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
+        await app.Function<AskFunctions>().Ask(request);
+
+        Assert.True(request.HttpContext.Response.StatusCode == StatusCodes.Status200OK, Body(request));
+        using var body = JsonDocument.Parse(Body(request));
+        Assert.True(body.RootElement.GetProperty("found").GetBoolean());
+        Assert.Equal("tenancy", body.RootElement.GetProperty("evidence")[0].GetProperty("docId").GetString());
+        Assert.Equal(0, app.Mlx.Violations);
+    }
+
+    [Fact]
+    public async Task Ask_MalformedJson_IsA400ProblemNamingTheFix()
+    {
+        await using var app = await AppFactory.StartAsync();
+        var request = Raw(app, "POST", "/api/ask", "{\"question\": ", "application/json");
+
+        await app.Function<AskFunctions>().Ask(request);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, request.HttpContext.Response.StatusCode);
+        Assert.StartsWith("application/problem+json", request.HttpContext.Response.ContentType, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", Body(request), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskStream_WritesServerSentEventsEndingInDone()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        await app.Function<DocumentsFunctions>().Ingest(Json(app, "POST", "/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }));
+
+        var request = Json(app, "POST", "/api/ask/stream", new { question = EvidenceFixtures.EnglishQuestion });
+        await app.Function<AskFunctions>().AskStream(request);
+
+        Assert.Equal("text/event-stream", request.HttpContext.Response.ContentType);
+        var events = Body(request);
+        Assert.Contains("event: evidence", events, StringComparison.Ordinal);
+        Assert.Contains("event: done", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetDocument_RouteIdFromTheHost_ReadsThatDocument_AndAnUnknownIdIsA404()
+    {
+        await using var app = await AppFactory.StartAsync();
+        var documents = app.Function<DocumentsFunctions>();
+        var ingest = Json(app, "POST", "/api/documents", new { id = "note-1", title = "Note", content = "The boiler code is 1234.", contentType = "text" });
+        await documents.Ingest(ingest);
+        Assert.Equal(StatusCodes.Status201Created, ingest.HttpContext.Response.StatusCode);
+
+        var found = Raw(app, "GET", "/api/documents/note-1", null, null);
+        await documents.Get(found, "note-1");
+        var missing = Raw(app, "GET", "/api/documents/nothing", null, null);
+        await documents.Get(missing, "nothing");
+
+        Assert.Equal(StatusCodes.Status200OK, found.HttpContext.Response.StatusCode);
+        Assert.Equal("Note", JsonDocument.Parse(Body(found)).RootElement.GetProperty("title").GetString());
+        Assert.Equal(StatusCodes.Status404NotFound, missing.HttpContext.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_AnswersTheStandaloneReport()
+    {
+        await using var app = await AppFactory.StartAsync();
+        var request = Raw(app, "GET", "/api/health", null, null);
+
+        await app.Function<HealthFunction>().Health(request);
+
+        Assert.Equal(StatusCodes.Status200OK, request.HttpContext.Response.StatusCode);
+        Assert.Equal("healthy", JsonDocument.Parse(Body(request)).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Page_ServesTheIndexAtTheRoot_AndItsScript()
+    {
+        await using var app = await AppFactory.StartAsync();
+        var pages = app.Function<PageFunctions>();
+        var root = Raw(app, "GET", "/", null, null);
+        var script = Raw(app, "GET", "/app.js", null, null);
+
+        await pages.Page(root);
+        await pages.Page(script);
+
+        Assert.Equal(StatusCodes.Status200OK, root.HttpContext.Response.StatusCode);
+        Assert.Contains("<html", Body(root), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(StatusCodes.Status200OK, script.HttpContext.Response.StatusCode);
+        Assert.Contains("x-functions-key", Body(script), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_PlainAndEnvelopedQueueMessages_BothReachTheirDocument()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        var documents = app.Function<DocumentsFunctions>();
+        await documents.Ingest(Json(app, "POST", "/api/documents", new { id = "plain", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }));
+        await documents.Ingest(Json(app, "POST", "/api/documents", new { id = "enveloped", content = EvidenceFixtures.EnglishBoiler, contentType = "text" }));
+        var extract = app.Function<ExtractFunction>();
+        using (var trace = new System.Diagnostics.Activity("ingest").Start())
+        {
+            Assert.StartsWith("{", TracedMessage.Wrap("enveloped"), StringComparison.Ordinal);
+            await extract.Extract(TracedMessage.Wrap("enveloped"), CancellationToken.None);
+        }
+
+        await extract.Extract("plain", CancellationToken.None);
+
+        var store = app.Services.GetRequiredService<DocumentStore>();
+        Assert.Equal("A document about rules.", (await store.GetAsync("plain", CancellationToken.None))!.Summary);
+        Assert.Equal("A document about rules.", (await store.GetAsync("enveloped", CancellationToken.None))!.Summary);
+    }
+
+    [Fact]
+    public async Task WorkerApp_StartedByTheHost_ComposesEveryFunctionOverTheSameServices()
+    {
+        var azurite = await AzuriteServer.GetAsync();
+        var settings = AppSettings.For(azurite.ConnectionString, new Uri("http://127.0.0.1:1/v1"), "w" + Guid.NewGuid().ToString("N")[..12]);
+        // The worker reads the host's switches from the process's own command line; given here as the setting they map to.
+        string[] args = ["--functions-uri", "http://127.0.0.1:1/", "--Functions:Worker:HostEndpoint=http://127.0.0.1:1/", .. settings.Select(s => $"--{s.Key.Replace("__", ":", StringComparison.Ordinal)}={s.Value}")];
+        Assert.True(FunctionsWorkerLaunch.IsStartedByFunctionsHost(args));
+
+        using var worker = WorkerApp.CreateBuilder(args).Build();
+
+        var classes = FunctionCatalog.All.Select(f => typeof(FunctionCatalog).Assembly.GetTypes().Single(t => t.GetMethods().Any(m =>
+            m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false).OfType<Microsoft.Azure.Functions.Worker.FunctionAttribute>().Any(a => a.Name == f.Name)))).Distinct().ToList();
+        Assert.Equal(8, classes.Count);
+        Assert.All(classes, type => Assert.NotNull(ActivatorUtilities.CreateInstance(worker.Services, type)));
+        Assert.Empty(worker.Services.GetServices<IHostedService>().OfType<QueueListener>());
+        Assert.Empty(worker.Services.GetServices<IHostedService>().OfType<TimerScheduler>());
+        Assert.Same(worker.Services.GetRequiredService<FunctionInvoker>(), worker.Services.GetRequiredService<FunctionInvoker>());
+    }
+
+    private static HttpRequest Json(AppFactory app, string method, string path, object body) =>
+        Raw(app, method, path, JsonSerializer.Serialize(body), "application/json");
+
+    private static HttpRequest Raw(AppFactory app, string method, string path, string? body, string? contentType)
+    {
+        var context = new DefaultHttpContext { RequestServices = app.Services.CreateScope().ServiceProvider };
+        // What Kestrel tells a handler about a request with a body (minimal-API binding reads a body only then).
+        context.Features.Set<IHttpRequestBodyDetectionFeature>(new BodyDetection(body is not null));
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Request.Scheme = "http";
+        context.Request.Host = new HostString("localhost");
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+
+        context.Response.Body = new MemoryStream();
+        return context.Request;
+    }
+
+    private static string Body(HttpRequest request)
+    {
+        var stream = (MemoryStream)request.HttpContext.Response.Body;
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private sealed class BodyDetection(bool canHaveBody) : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => canHaveBody;
+    }
+}
