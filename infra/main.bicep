@@ -1,4 +1,4 @@
-// DocServer Functions: storage, monitoring, the function app (custom handler on Windows Elastic Premium)
+// DocServer Functions: storage, monitoring, the function app (.NET 10 isolated worker on Windows Elastic Premium)
 // and the Azure Relay tunnel to the MLX hosts on the home network. See infra/README.md.
 targetScope = 'resourceGroup'
 

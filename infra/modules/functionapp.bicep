@@ -1,6 +1,6 @@
 // The function app: a Windows Elastic Premium plan (for function apps, Hybrid Connections, our tunnel
-// to the Macs, work on Windows plans only), the site running our custom handler (self-contained
-// win-x64), its app settings, its hybrid connection relays to the MLX hosts, and data-plane roles on
+// to the Macs, work on Windows plans only), the site running our .NET 10 isolated worker (the package
+// scripts/publish.sh builds, framework-dependent win-x64), its app settings, its hybrid connection relays to the MLX hosts, and data-plane roles on
 // the storage account for its managed identity.
 param name string
 param location string
@@ -42,7 +42,7 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
 
 var platformSettings = [
   { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
   // The app and the host reach storage with the managed identity: no key in these settings.
   { name: 'AzureWebJobsStorage__accountName', value: storage.name }
@@ -92,8 +92,9 @@ var appSettings = [
   { name: 'DocServerAskQueue', value: 'ask-requests' }
   { name: 'DocServer__PromptsPath', value: 'prompts' }
   { name: 'DocServer__StoragePrefix', value: 'docserver' }
-  // Under the Functions host the host fires timers and queues; the app must not run its own.
+  // Standalone only (ignored under the Functions host, which fires timers and queues and checks function keys).
   { name: 'DocServer__Standalone', value: 'false' }
+  { name: 'DocServer__FunctionKey', value: '' }
 ]
 
 // One endpoint per MLX host, reached by its home-network name through the hybrid connection.
@@ -119,7 +120,8 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      // A custom handler brings its own runtime (self-contained win-x64): no language stack to pick.
+      // The isolated worker runs on the plan's .NET 10 (the package is framework-dependent), 64-bit.
+      netFrameworkVersion: 'v10.0'
       use32BitWorkerProcess: false
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

@@ -38,6 +38,19 @@ public sealed partial class BicepTests
     }
 
     [Fact]
+    public async Task Site_RunsTheIsolatedWorkerOnDotnet10_WithNoRuntimeOfItsOwn()
+    {
+        var infra = await CompiledInfra.GetAsync();
+        var siteConfig = infra.Resources("Microsoft.Web/sites").Single()["properties"]!["siteConfig"]!;
+        var settings = infra.AppSettings().ToDictionary(StringComparer.Ordinal);
+
+        Assert.Equal("v10.0", (string?)siteConfig["netFrameworkVersion"]);
+        Assert.False((bool)siteConfig["use32BitWorkerProcess"]!);
+        Assert.Equal("dotnet-isolated", settings["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("~4", settings["FUNCTIONS_EXTENSION_VERSION"]);
+    }
+
+    [Fact]
     public async Task Site_HttpsOnlyTls12NoFtpsAndNoBasicAuthPublishing()
     {
         var infra = await CompiledInfra.GetAsync();

@@ -9,7 +9,7 @@ namespace DocServer.Infra.Tests;
 
 /// <summary>
 /// The real app, started with exactly the settings a user or a deployment gives it: the values of
-/// local.settings.sample.json, and the app settings of the compiled Bicep (the handler from the published
+/// local.settings.sample.json, and the app settings of the compiled Bicep (the app from the published
 /// package, laid out as the Functions host runs it). Only storage (Azurite) and the model URL (the
 /// scripted MLX server) are swapped, and values only Azure can compute get placeholders of their shape.
 /// </summary>
@@ -38,14 +38,13 @@ public sealed class DeployedSettingsTests
     }
 
     [Fact]
-    public async Task CompiledBicepSettings_StartThePublishedHandlerUnderTheHostLayoutAndItAnswersAnAsk()
+    public async Task CompiledBicepSettings_StartThePublishedPackagesAppAndItAnswersAnAsk()
     {
         await using var mlx = await ScriptedMlxServer.StartAsync();
         var packages = await PublishedPackages.GetAsync();
         var settings = await DeployedSettingsAsync(mlx.BaseUrl);
-        var port = LoopbackPorts.Free();
-        settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var app = AppProcess.StartExecutable(Path.Combine(packages.LinuxFolder, "handler", "DocServer.Functions"), settings, $"http://127.0.0.1:{port}");
+        // Without a Functions host it runs standalone, from the package's own files (host.json, prompts, appsettings.json).
+        using var app = AppProcess.StartPublished(packages.WindowsFolder, settings, $"http://127.0.0.1:{LoopbackPorts.Free()}");
 
         await app.WaitUntilUpAsync(TimeSpan.FromSeconds(60));
 
@@ -53,18 +52,17 @@ public sealed class DeployedSettingsTests
     }
 
     [Fact]
-    public async Task PackageHostJsonWithAFunctionTimeoutBelowTheBudgets_StopsTheHandlerAtStartUp()
+    public async Task PackageHostJsonWithAFunctionTimeoutBelowTheBudgets_StopsTheAppAtStartUp()
     {
         var packages = await PublishedPackages.GetAsync();
         var folder = Directory.CreateTempSubdirectory("docserver-short-timeout").FullName;
-        ZipFile.ExtractToDirectory(packages.LinuxZip, folder);
+        ZipFile.ExtractToDirectory(packages.WindowsZip, folder);
         var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "host.json")))!;
         hostJson["functionTimeout"] = "00:05:00";
         await File.WriteAllTextAsync(Path.Combine(folder, "host.json"), hostJson.ToJsonString());
         var settings = await DeployedSettingsAsync(ScriptedMlxServer.RefusedUrl());
-        settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        using var app = AppProcess.StartExecutable(Path.Combine(folder, "handler", "DocServer.Functions"), settings, "http://127.0.0.1:1");
+        using var app = AppProcess.StartPublished(folder, settings, $"http://127.0.0.1:{LoopbackPorts.Free()}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await app.WaitForExitAsync(timeout.Token);
 

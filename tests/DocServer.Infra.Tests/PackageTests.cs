@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -7,86 +6,87 @@ using DocServer.Functions.Hosting;
 using DocServer.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Infra.Tests;
 
-/// <summary>The deployment zips the publish script builds, and the function.json files in them, against the app.</summary>
+/// <summary>
+/// The deployment zip the publish script builds, read as the Functions host reads it: functions.metadata (written
+/// by the Worker SDK from the [Function] methods), extensions.json, worker.config.json and host.json.
+/// </summary>
 public sealed partial class PackageTests
 {
     [Fact]
-    public async Task WindowsPackage_HostJsonNamesAWindowsHandlerThatIsInTheZip()
+    public async Task FunctionsMetadata_ListsEveryFunctionOfTheCatalog_AndNothingElse_WithItsTrigger()
     {
         using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
-        var handler = HandlerPath(zip);
-        var executable = zip.GetEntry(handler);
+        var metadata = Triggers(zip);
 
-        Assert.Equal("handler/DocServer.Functions.exe", handler);
-        Assert.NotNull(executable);
-        using var stream = executable.Open();
-        var header = new byte[2];
-        await stream.ReadExactlyAsync(header);
-        Assert.Equal("MZ"u8.ToArray(), header);
-        AssertPackageContents(zip);
-    }
-
-    [Fact]
-    public async Task LinuxPackage_HandlerIsExecutableAndWritesTheSameFunctionJsonFiles()
-    {
-        var packages = await PublishedPackages.GetAsync();
-        using var zip = ZipFile.OpenRead(packages.LinuxZip);
-        var handler = zip.GetEntry(HandlerPath(zip))!;
-        Assert.Equal("handler/DocServer.Functions", handler.FullName);
-        Assert.True((handler.ExternalAttributes >> 16 & 0b001_001_001) != 0, "the handler is not executable");
-        AssertPackageContents(zip);
-
-        var written = Directory.CreateTempSubdirectory("docserver-functions").FullName;
-        using var run = Process.Start(new ProcessStartInfo(Path.Combine(packages.LinuxFolder, "handler", "DocServer.Functions")) { ArgumentList = { "write-functions", written } })!;
-        await run.WaitForExitAsync();
-
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(FunctionCatalog.All.Select(f => f.Name).Order(), metadata.Keys.Order());
         foreach (var function in FunctionCatalog.All)
         {
-            var packaged = await new StreamReader(zip.GetEntry($"{function.Name}/function.json")!.Open()).ReadToEndAsync();
-            Assert.Equal(packaged, await File.ReadAllTextAsync(Path.Combine(written, function.Name, "function.json")));
-        }
-    }
-
-    [Fact]
-    public async Task EveryFunctionJson_HasATriggerTheAppServes()
-    {
-        using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
-        var functions = FunctionJsonFiles(zip);
-        Assert.Equal(FunctionCatalog.All.Select(f => f.Name).Order(), functions.Keys.Order());
-        var routes = await AppRoutesAsync();
-
-        foreach (var (name, json) in functions)
-        {
-            var trigger = json.RootElement.GetProperty("bindings")[0];
-            switch (trigger.GetProperty("type").GetString())
+            var trigger = metadata[function.Name];
+            Assert.Equal(function.Trigger, trigger.GetProperty("type").GetString());
+            switch (function.Trigger)
             {
-                case "httpTrigger" when trigger.GetProperty("route").GetString() == "{*asset}":
-                    // The page: files from wwwroot, anonymous; everything else needs the function key.
-                    Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
-                    Assert.NotNull(zip.GetEntry("handler/wwwroot/index.html"));
-                    Assert.NotNull(zip.GetEntry("handler/wwwroot/app.js"));
+                case FunctionDefinition.HttpTrigger:
+                    // routePrefix is empty (host.json): the route is the path callers use.
+                    Assert.Equal(function.Route, trigger.GetProperty("route").GetString());
+                    Assert.Equal(function.Methods, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+                    Assert.Equal(function.AuthLevel, trigger.GetProperty("authLevel").GetString()!.ToLowerInvariant());
+                    Assert.Equal(function.Name == FunctionNames.Page ? "anonymous" : "function", function.AuthLevel);
                     break;
-                case "httpTrigger":
-                    // routePrefix is empty: the route is the app's own path.
-                    var route = trigger.GetProperty("route").GetString()!.Replace("/{*rest}", string.Empty, StringComparison.Ordinal);
-                    Assert.Equal("function", trigger.GetProperty("authLevel").GetString());
-                    Assert.Contains(routes, r => r == route || r.StartsWith(route + "/", StringComparison.Ordinal));
-                    break;
-                case "timerTrigger":
-                    Assert.True(FunctionInvoker.Exists(name), $"{name}: no invocation handler");
+                case FunctionDefinition.TimerTrigger:
+                    Assert.Equal(function.Schedule, trigger.GetProperty("schedule").GetString());
+                    Assert.Matches(PercentName(), function.Schedule!);
                     break;
                 default:
-                    Assert.True(FunctionInvoker.Exists(name), $"{name}: no invocation handler");
+                    Assert.Equal(function.QueueName, trigger.GetProperty("queueName").GetString());
+                    Assert.Matches(PercentName(), function.QueueName!);
                     Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
                     break;
             }
+        }
+
+        Assert.Equal(15, metadata.Values.Count(t => t.GetProperty("type").GetString() == "httpTrigger"));
+        Assert.Equal(2, metadata.Values.Count(t => t.GetProperty("type").GetString() == "timerTrigger"));
+        Assert.Equal(2, metadata.Values.Count(t => t.GetProperty("type").GetString() == "queueTrigger"));
+    }
+
+    [Fact]
+    public async Task Package_BringsItsExtensions_AndTellsTheHostToStartTheWorkerWithDotnet()
+    {
+        using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
+
+        using var extensions = JsonDocument.Parse(zip.GetEntry("extensions.json")!.Open());
+        var queue = Assert.Single(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == "AzureStorageQueues");
+        var hint = queue.GetProperty("hintPath").GetString()!.Replace("./", string.Empty, StringComparison.Ordinal);
+        Assert.NotNull(zip.GetEntry(hint));
+
+        using var worker = JsonDocument.Parse(zip.GetEntry("worker.config.json")!.Open());
+        var description = worker.RootElement.GetProperty("description");
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.Equal("DocServer.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
+        Assert.NotNull(zip.GetEntry("DocServer.Functions.dll"));
+    }
+
+    [Fact]
+    public async Task Package_HostJsonIsAnIsolatedAppsWithTheAppsFilesBesideIt()
+    {
+        using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
+        using var host = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
+        var root = host.RootElement;
+
+        Assert.False(root.TryGetProperty("customHandler", out _), "a custom handler section would make the host start the app as one");
+        Assert.False(root.TryGetProperty("extensionBundle", out _), "an isolated app brings its extensions (extensions.json); a bundle is not used");
+        Assert.Equal("OpenTelemetry", root.GetProperty("telemetryMode").GetString());
+        Assert.Equal("", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal("base64", root.GetProperty("extensions").GetProperty("queues").GetProperty("messageEncoding").GetString());
+        foreach (var file in new[] { "prompts/evidence_extract.txt", "prompts/synthesis.txt", "prompts/document_summary.txt", "appsettings.json", "openapi.json", "wwwroot/index.html", "wwwroot/app.js", "functions.metadata" })
+        {
+            Assert.NotNull(zip.GetEntry(file));
         }
     }
 
@@ -98,7 +98,7 @@ public sealed partial class PackageTests
     public async Task EveryPercentName_IsFlatSetByTheBicepListedInTheSampleAndReadByTheAppToTheSameValue()
     {
         using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
-        var names = FunctionJsonFiles(zip).Values.SelectMany(json => PercentName().Matches(json.RootElement.GetRawText()).Select(m => m.Groups["name"].Value)).Distinct().ToList();
+        var names = Triggers(zip).Values.SelectMany(json => PercentName().Matches(json.GetRawText()).Select(m => m.Groups["name"].Value)).Distinct().ToList();
         var bicep = (await CompiledInfra.GetAsync()).AppSettings().ToDictionary(StringComparer.Ordinal);
         var sample = SettingsContractTests.SampleValues();
         var options = await AppOptionsAsync(sample);
@@ -110,8 +110,7 @@ public sealed partial class PackageTests
             Assert.DoesNotContain("__", name, StringComparison.Ordinal);
             Assert.True(bicep.ContainsKey(name), $"the Bicep does not set {name}");
             Assert.True(sample.ContainsKey(name), $"local.settings.sample.json does not list {name}");
-            var property = FlatSettings.ByOption.Single(p => p.Value == name).Key;
-            Assert.Equal(sample[name], typeof(DocServerOptions).GetProperty(property)!.GetValue(options));
+            Assert.Equal(sample[name], FlatSettings.Resolve($"%{name}%", options));
         }
     }
 
@@ -131,34 +130,15 @@ public sealed partial class PackageTests
         Assert.True(timeout >= FunctionTimeoutRule.Minimum(deployed), $"functionTimeout {timeout} < {FunctionTimeoutRule.Minimum(deployed)}");
     }
 
-    private static void AssertPackageContents(ZipArchive zip)
+    /// <summary>Each function's trigger binding in functions.metadata, by function name.</summary>
+    private static Dictionary<string, JsonElement> Triggers(ZipArchive zip)
     {
-        using var hostJson = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
-        // Proxying (YARP in the host) streams the response, so a streamed ask reaches the caller as it is written.
-        Assert.True(hostJson.RootElement.GetProperty("customHandler").GetProperty("enableProxyingHttpRequest").GetBoolean());
-        Assert.Equal("handler", hostJson.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("workingDirectory").GetString());
-        Assert.Equal("", hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        foreach (var prompt in new[] { "evidence_extract.txt", "synthesis.txt", "document_summary.txt" })
-        {
-            Assert.NotNull(zip.GetEntry($"handler/prompts/{prompt}"));
-        }
-
-        Assert.NotNull(zip.GetEntry("handler/appsettings.json"));
-        // One host.json, where the host reads it: a second copy under handler/ would only mislead.
-        Assert.Null(zip.GetEntry("handler/host.json"));
-        Assert.Equal(FunctionCatalog.All.Count, FunctionJsonFiles(zip).Count);
+        using var metadata = JsonDocument.Parse(zip.GetEntry("functions.metadata")!.Open());
+        return metadata.RootElement.EnumerateArray().ToDictionary(
+            f => f.GetProperty("name").GetString()!,
+            f => f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).Clone(),
+            StringComparer.Ordinal);
     }
-
-    private static string HandlerPath(ZipArchive zip)
-    {
-        using var hostJson = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
-        return hostJson.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString()!;
-    }
-
-    private static Dictionary<string, JsonDocument> FunctionJsonFiles(ZipArchive zip) =>
-        zip.Entries
-            .Where(e => e.FullName.EndsWith("/function.json", StringComparison.Ordinal) && !e.FullName.StartsWith("handler/", StringComparison.Ordinal))
-            .ToDictionary(e => e.FullName.Split('/')[0], e => JsonDocument.Parse(e.Open()), StringComparer.Ordinal);
 
     /// <summary>The options the app binds from these app settings (as environment-style names).</summary>
     private static async Task<DocServerOptions> AppOptionsAsync(Dictionary<string, string> settings)
@@ -176,21 +156,6 @@ public sealed partial class PackageTests
             b.UseSetting("DocServer:PromptsPath", Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"));
         });
         return factory.Services.GetRequiredService<IOptions<DocServerOptions>>().Value;
-    }
-
-    /// <summary>The app's HTTP routes, read from the running app's endpoint table.</summary>
-    private static async Task<List<string>> AppRoutesAsync()
-    {
-        var azurite = await AzuriteServer.GetAsync();
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("AzureWebJobsStorage", azurite.ConnectionString);
-            b.UseSetting("DocServer:StoragePrefix", "r" + Guid.NewGuid().ToString("N")[..12]);
-            b.UseSetting("DocServer:Standalone", "false");
-            b.UseSetting("DocServer:PromptsPath", Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"));
-        });
-        _ = factory.Server;
-        return [.. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Select(e => e.RoutePattern.RawText!.TrimStart('/'))];
     }
 
     [GeneratedRegex("%(?<name>[^%]+)%")]

@@ -55,8 +55,8 @@ public sealed class SettingsContractTests
         Assert.Equal("UseDevelopmentStorage=true", SampleValues()["AzureWebJobsStorage"]);
         Assert.True(settings.ContainsKey("AzureWebJobsStorage__accountName"));
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"));
-        Assert.Equal("custom", settings["FUNCTIONS_WORKER_RUNTIME"]);
-        Assert.Equal("custom", SampleValues()["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("dotnet-isolated", settings["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("dotnet-isolated", SampleValues()["FUNCTIONS_WORKER_RUNTIME"]);
     }
 
     [Fact]

@@ -50,9 +50,9 @@ public sealed class AppProcess : IDisposable
         return Start(start, environment, url);
     }
 
-    /// <summary>Starts a published handler (an executable) from its folder, as the Functions host does.</summary>
-    public static AppProcess StartExecutable(string executable, IReadOnlyDictionary<string, string> environment, string url) =>
-        Start(new ProcessStartInfo(executable) { WorkingDirectory = Path.GetDirectoryName(executable)! }, environment, url);
+    /// <summary>Starts the app of a published package from its folder, as worker.config.json says (dotnet and the dll), standalone.</summary>
+    public static AppProcess StartPublished(string folder, IReadOnlyDictionary<string, string> environment, string url) =>
+        Start(new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(folder, "DocServer.Functions.dll"), "--urls", url }, WorkingDirectory = folder }, environment, url);
 
     private static AppProcess Start(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment, string? url)
     {

@@ -147,8 +147,17 @@ internal sealed class DocServerOptions
     /// <summary>Prefix of every table, container and queue name, so several apps (or tests) can share an account.</summary>
     public string StoragePrefix { get; set; } = "docserver";
 
-    /// <summary>Runs the timers and queue listener in-process; off under the Functions host, which triggers them.</summary>
+    /// <summary>
+    /// Standalone: run the timers and queue listeners in-process (default on). Under the Functions host the app never
+    /// runs its own: the host triggers the functions.
+    /// </summary>
     public bool? Standalone { get; set; }
+
+    /// <summary>
+    /// Standalone: the key every /api call must carry (x-functions-key, or ?code=), as the Functions host asks for
+    /// authLevel function; required once the app listens beyond loopback. Under the host, the host's keys apply.
+    /// </summary>
+    public string? FunctionKey { get; set; }
 
     private static string[] Split(string endpoints) =>
         (endpoints ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
