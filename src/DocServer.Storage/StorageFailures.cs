@@ -30,4 +30,16 @@ public static class StorageFailures
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsMissing),
         _ => exception.InnerException is { } inner && IsMissing(inner),
     };
+
+    /// <summary>One line a person can read: the service's error code and status, not its whole XML reply.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        null => string.Empty,
+        RequestFailedException { ErrorCode: { Length: > 0 } code } failed => $"{code} ({failed.Status}): {FirstLine(failed.Message)}",
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[^1]),
+        _ when exception.InnerException is RequestFailedException inner => Describe(inner),
+        _ => FirstLine(exception.GetBaseException().Message),
+    };
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -58,7 +58,6 @@ public sealed class MalformedRequestTests
         { "GET", "/api/digests/latest?format=pdf", null, null },
         { "POST", "/api/gate/status", null, null },
         { "POST", "/Extract", Json, "{" },
-        { "POST", "/Extract", Json, "{\"Data\": {}}" },
         { "POST", "/GateSweep", Json, "[]" },
         { "POST", "/Unknown", Json, "{}" },
     };

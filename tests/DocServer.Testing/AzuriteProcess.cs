@@ -28,13 +28,16 @@ public sealed class AzuriteProcess : IDisposable
         $"QueueEndpoint=http://127.0.0.1:{_ports.Queue}/{AzuriteServer.DevelopmentAccountName};" +
         $"TableEndpoint=http://127.0.0.1:{_ports.Table}/{AzuriteServer.DevelopmentAccountName}";
 
-    /// <summary>Starts Azurite; <paramref name="inMemory"/> keeps nothing on disk (it cannot then be restarted with its data).</summary>
+    /// <summary>Starts Azurite; <paramref name="inMemory"/> keeps nothing on disk (a restart then comes back empty).</summary>
     public static async Task<AzuriteProcess> StartAsync(bool inMemory = false)
     {
-        var azurite = new AzuriteProcess(Directory.CreateTempSubdirectory("docserver-azurite-").FullName, inMemory);
+        var azurite = NotStarted(inMemory);
         await azurite.RestartAsync();
         return azurite;
     }
+
+    /// <summary>Its ports and connection string, with nothing listening yet (storage down from the start); <see cref="RestartAsync"/> starts it.</summary>
+    public static AzuriteProcess NotStarted(bool inMemory = false) => new(Directory.CreateTempSubdirectory("docserver-azurite-").FullName, inMemory);
 
     /// <summary>Starts it (again) on the same ports and data folder, and waits until all three services listen.</summary>
     public async Task RestartAsync()

@@ -29,9 +29,12 @@ internal static class HealthApi
         }
         catch (GateUnavailableException ex)
         {
-            storageError = ex.GetBaseException().Message;
+            storageError = Storage.StorageFailures.Describe(ex);
             provisioner.OutageSeen();
         }
+
+        // Reachable is not enough: until our tables, containers and queues exist, writes and reads answer 503.
+        storageError ??= provisioner.NotReady is { } why ? $"storage is being prepared (tables, containers, queues): {why}" : null;
 
         var hosts = endpoints.Reports();
         // "loading": listening and serving everything but asks, which answer 503 until the index is loaded.

@@ -47,7 +47,7 @@ internal sealed class QueueListener(
             catch (Exception ex) when (Storage.StorageFailures.IsUnavailable(ex))
             {
                 // Storage down, or our queue gone with it: a warning (this repeats while it lasts), and a pass to create it.
-                FunctionLog.StorageDown(logger, queue.Name, ex.GetBaseException().Message);
+                FunctionLog.StorageDown(logger, queue.Name, Storage.StorageFailures.Describe(ex));
                 provisioner.OutageSeen();
                 await Task.Delay(queues.Value.MaxPollingInterval, time, stoppingToken).ConfigureAwait(false);
             }

@@ -13,7 +13,7 @@ namespace DocServer.Functions.Hosting;
 internal sealed class StorageProvisioner(StorageResources storage, TimeProvider time, ILogger<StorageProvisioner> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(10);
 
     // One pending request is enough: a pass that runs after it covers every outage reported before it started.
     private readonly Channel<bool> requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -22,6 +22,10 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
     private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(5);
 
     private bool createdAtStart;
+    private volatile string? notReady = "not created yet";
+
+    /// <summary>Null once a pass has created everything; else why not (storage down, or a pass still to come).</summary>
+    public string? NotReady => notReady;
 
     /// <summary>Asks for a pass (never waits for it): something met storage down or a resource missing.</summary>
     public void OutageSeen() => requests.Writer.TryWrite(true);
@@ -38,10 +42,12 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
         {
             await storage.EnsureCreatedAsync(wait.Token).ConfigureAwait(false);
             createdAtStart = true;
+            notReady = null;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (StorageFailures.IsUnavailable(ex) || ex is OperationCanceledException))
         {
-            StorageLog.ProvisionFailed(logger, 1, 0, ex.GetBaseException().Message);
+            notReady = StorageFailures.Describe(ex);
+            StorageLog.ProvisionFailed(logger, 1, 0, notReady);
         }
 
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -76,16 +82,18 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
             try
             {
                 await storage.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
-                if (attempt > 1)
+                if (notReady is not null)
                 {
                     StorageLog.Provisioned(logger, attempt);
                 }
 
+                notReady = null;
                 return;
             }
             catch (Exception ex) when (StorageFailures.IsUnavailable(ex) && !stoppingToken.IsCancellationRequested)
             {
-                StorageLog.ProvisionFailed(logger, attempt, delay.TotalSeconds, ex.GetBaseException().Message);
+                notReady = StorageFailures.Describe(ex);
+                StorageLog.ProvisionFailed(logger, attempt, delay.TotalSeconds, notReady);
             }
 
             await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);

@@ -45,7 +45,7 @@ internal sealed class TimerScheduler(FunctionInvoker invoker, StorageProvisioner
             }
             catch (Exception ex) when (ErrorResponses.IsStorageOutage(ex))
             {
-                FunctionLog.StorageDown(logger, function, ex.GetBaseException().Message);
+                FunctionLog.StorageDown(logger, function, Storage.StorageFailures.Describe(ex));
                 provisioner.OutageSeen();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
