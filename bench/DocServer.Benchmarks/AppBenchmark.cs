@@ -56,6 +56,60 @@ internal static class AppBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// This build's app and another build's (the folder holding its DocServer.Functions.dll), each a process on
+    /// its own storage prefix with the same 1k-chunk corpus, asked in alternating rounds so that the machine's
+    /// drift falls on both alike: the ask's overhead excluding the model, and the ratio.
+    /// </summary>
+    public static async Task<int> CompareAsync(string baselineFolder)
+    {
+        var azurite = await AzuriteServer.GetAsync().ConfigureAwait(false);
+        await using var mlx = await ScriptedMlxServer.StartAsync().ConfigureAwait(false);
+        mlx.ReplyWith(prompt => MlxReply.Text(Reply(prompt)));
+        var corpus = Corpus(1_000);
+        var apps = new List<(string Name, AppProcess Process, HttpClient Http, List<double> Overheads)>();
+        foreach (var (name, folder) in new[] { ("this build", AppContext.BaseDirectory), ("baseline", Path.GetFullPath(baselineFolder)) })
+        {
+            var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+            var app = AppProcess.StartPublished(folder, AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, "c" + Guid.NewGuid().ToString("N")[..12]), url);
+            await app.WaitUntilUpAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+            var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+            await IngestAsync(http, corpus).ConfigureAwait(false);
+            await AskOverheadAsync(http).ConfigureAwait(false); // warm-up, and the index caught up
+            apps.Add((name, app, http, []));
+        }
+
+        string[] questions = [EvidenceFixtures.KoreanQuestion, EvidenceFixtures.EnglishQuestion, "보일러 압력이 낮으면 어떻게 하나요", "deposit returned within days"];
+        for (var round = 0; round < 20; round++)
+        {
+            foreach (var app in apps)
+            {
+                for (var i = 0; i < Asks / 10; i++)
+                {
+                    var timings = await AskAsync(app.Http, questions[i % questions.Length]).ConfigureAwait(false);
+                    app.Overheads.Add(timings.GetProperty("totalMs").GetDouble() - timings.GetProperty("evidenceLlmMs").GetDouble() - timings.GetProperty("synthesisLlmMs").GetDouble());
+                }
+            }
+        }
+
+        var (now, before) = (apps[0].Overheads, apps[1].Overheads);
+        Console.WriteLine($"ask overhead excluding the model, {corpus.Sum(d => d.Chunks)} chunks, {now.Count} asks each in 20 alternating rounds; baseline: {baselineFolder}");
+        Table.Print(["measure", "this build", "baseline", "this / baseline"],
+        [
+            ["p50 (ms)", F(Percentiles.Of(now, 50), 2), F(Percentiles.Of(before, 50), 2), F(Percentiles.Of(now, 50) / Percentiles.Of(before, 50), 3)],
+            ["p95 (ms)", F(Percentiles.Of(now, 95), 2), F(Percentiles.Of(before, 95), 2), F(Percentiles.Of(now, 95) / Percentiles.Of(before, 95), 3)],
+            ["mean (ms)", F(now.Average(), 2), F(before.Average(), 2), F(now.Average() / before.Average(), 3)],
+            ["single-inference violations", mlx.Violations.ToString(CultureInfo.InvariantCulture), string.Empty, string.Empty],
+        ]);
+        foreach (var app in apps)
+        {
+            app.Http.Dispose();
+            app.Process.Dispose();
+        }
+
+        return 0;
+    }
+
     private static async Task<(double P50, double P95)> AskOverheadAsync(HttpClient http)
     {
         string[] questions = [EvidenceFixtures.KoreanQuestion, EvidenceFixtures.EnglishQuestion, "보일러 압력이 낮으면 어떻게 하나요", "deposit returned within days"];

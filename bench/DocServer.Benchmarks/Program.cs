@@ -6,6 +6,7 @@ return args switch
     ["gate"] => await GateBenchmark.RunAsync().ConfigureAwait(false),
     ["evidence"] => await EvidenceBenchmark.RunAsync().ConfigureAwait(false),
     ["app"] => await AppBenchmark.RunAsync().ConfigureAwait(false),
+    ["app", "--baseline", var folder] => await AppBenchmark.CompareAsync(folder).ConfigureAwait(false),
     ["soak"] => await SoakBenchmark.RunAsync().ConfigureAwait(false),
     ["schedule"] => await ScheduleBenchmark.RunAsync().ConfigureAwait(false),
     ["stream"] => await StreamBenchmark.RunAsync().ConfigureAwait(false),
@@ -20,6 +21,7 @@ static int Usage()
     Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence|app|soak|schedule|stream|telemetry [asks]|scale [chunks...]|index [chunks...]");
     Console.Error.WriteLine("  gate   gate latency, round trips, handoff gap and throughput: in-memory and Azurite side by side");
     Console.Error.WriteLine("  app        the app as a process on Azurite: start-up, memory, ask overhead at 1k and 20k chunks, BM25 query");
+    Console.Error.WriteLine("  app --baseline <folder>  ask overhead of this build and of another build's app (its bin folder) side by side, interleaved");
     Console.Error.WriteLine("  soak       two app processes under asks, ingests and digests while the tunnel and then storage fail");
     Console.Error.WriteLine("  schedule   three app processes, 300 ms hosts: asks in arrival order vs per call, one host vs a pool of two, a host killed");
     Console.Error.WriteLine("  stream     the streamed ask: time to the first event after POST, and to the first answer token after the grant");

@@ -23,13 +23,14 @@ public sealed class StorageStartupTests
         using var app = AppProcess.Start(settings, url);
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
 
-        var down = await EventuallyAsync(http, "/api/health", r => r.StatusCode == HttpStatusCode.ServiceUnavailable, app);
+        var down = await EventuallyAsync(http, "/api/health", (r, _) => r.StatusCode == HttpStatusCode.ServiceUnavailable, app);
         Assert.Contains("\"unhealthy\"", await down.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.NotNull(down.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.PostAsJsonAsync("/api/documents", new { id = "early", content = "x", contentType = "text" })).StatusCode);
 
         await azurite.RestartAsync();
-        await EventuallyAsync(http, "/api/health", r => r.StatusCode == HttpStatusCode.OK, app);
+        // Healthy, and its index loaded (asks answer 503 "still loading" until then, as on any start).
+        await EventuallyAsync(http, "/api/health", (r, body) => r.StatusCode == HttpStatusCode.OK && body.Contains("\"ready\":true", StringComparison.Ordinal), app);
         var ingest = await http.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
         Assert.True(ingest.StatusCode == HttpStatusCode.Created, await ingest.Content.ReadAsStringAsync());
         var ask = await http.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
@@ -74,7 +75,7 @@ public sealed class StorageStartupTests
         Assert.Equal(HttpStatusCode.OK, (await app.GetAsync("/api/documents/boiler")).StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> EventuallyAsync(HttpClient http, string path, Func<HttpResponseMessage, bool> done, AppProcess app)
+    private static async Task<HttpResponseMessage> EventuallyAsync(HttpClient http, string path, Func<HttpResponseMessage, string, bool> done, AppProcess app)
     {
         for (var i = 0; i < 240; i++)
         {
@@ -82,7 +83,7 @@ public sealed class StorageStartupTests
             try
             {
                 var response = await http.GetAsync(path);
-                if (done(response))
+                if (done(response, await response.Content.ReadAsStringAsync()))
                 {
                     return response;
                 }
