@@ -82,7 +82,8 @@ internal static class AppBenchmark
         string[] questions = [EvidenceFixtures.KoreanQuestion, EvidenceFixtures.EnglishQuestion, "보일러 압력이 낮으면 어떻게 하나요", "deposit returned within days"];
         for (var round = 0; round < 20; round++)
         {
-            foreach (var app in apps)
+            // Each goes first in every other round.
+            foreach (var app in round % 2 == 0 ? apps : Enumerable.Reverse(apps))
             {
                 for (var i = 0; i < Asks / 10; i++)
                 {

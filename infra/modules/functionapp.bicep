@@ -85,7 +85,7 @@ var appSettings = [
   { name: 'DocServer__StorageBackgroundRetries', value: '5' }
   { name: 'DocServer__DigestCutoffLag', value: '00:01:00' }
   { name: 'DocServer__QueueMessageLease', value: '00:01:00' }
-  // Named in function.json as %name%: the host resolves only flat names there (no '__', no ':').
+  // Named by the triggers in functions.metadata as %name%: the host resolves only flat names there (no '__', no ':').
   { name: 'DocServerDigestSchedule', value: digestSchedule }
   { name: 'DocServerGateSweepSchedule', value: gateSweepSchedule }
   { name: 'DocServerExtractQueue', value: extractQueue }

@@ -4,7 +4,7 @@ namespace DocServer.Functions.Configuration;
 /// Settings that the triggers in functions.metadata name as <c>%name%</c>. The Functions host resolves such expressions
 /// only for flat app-setting names (no "__", no ":"; azure-functions-host issue 10246), so these
 /// are app settings of their own, read into <see cref="DocServerOptions"/> here, and the same names go
-/// into function.json, the Bicep and local.settings.sample.json.
+/// into the trigger attributes (and so functions.metadata), the Bicep and local.settings.sample.json.
 /// </summary>
 internal static class FlatSettings
 {
@@ -25,7 +25,7 @@ internal static class FlatSettings
     /// <summary>Flat app-setting name, by <see cref="DocServerOptions"/> property.</summary>
     public static IReadOnlyDictionary<string, string> ByOption { get; } = Settings.ToDictionary(s => s.Option, s => s.Name, StringComparer.Ordinal);
 
-    /// <summary>"%DocServerExtractQueue%": how function.json refers to the setting.</summary>
+    /// <summary>"%DocServerExtractQueue%": how a trigger refers to the setting.</summary>
     public static string Expression(string flatName) => $"%{flatName}%";
 
     /// <summary>

@@ -5,9 +5,9 @@ namespace DocServer.Functions.Configuration;
 /// <summary>
 /// host.json, read the way the Functions host reads it: its values under "AzureFunctionsJobHost", where an
 /// app setting such as <c>AzureFunctionsJobHost__extensions__queues__batchSize</c> overrides them. The app
-/// reads the same file as the host (under the host it is <c>../host.json</c>, beside the function folders;
-/// standalone, the copy built beside the app), so the queue listener and the timeout rule follow what the
-/// host does, from one place.
+/// reads the same file as the host (beside the app: an isolated package has it at its root, and the build
+/// copies it there for standalone runs), so the queue listener and the timeout rule follow what the host
+/// does, from one place.
 /// </summary>
 internal static class HostJson
 {
@@ -29,9 +29,7 @@ internal static class HostJson
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = values });
     }
 
-    /// <summary>The package's host.json (one folder up from handler/), else the one beside the app.</summary>
-    public static string? Find(string appDirectory) =>
-        new[] { Path.Combine(appDirectory, "..", "host.json"), Path.Combine(appDirectory, "host.json") }
-            .Select(Path.GetFullPath)
-            .FirstOrDefault(File.Exists);
+    /// <summary>The host.json beside the app, if there is one.</summary>
+    private static string? Find(string appDirectory) =>
+        Path.Combine(appDirectory, "host.json") is var path && File.Exists(path) ? path : null;
 }
