@@ -195,6 +195,41 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Extraction_UnderTheWorkersInvocationSpan_ContinuesTheHostsTrace_AndStillLinksToTheIngest()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        var ingestTrace = ActivityTraceId.CreateRandom();
+        using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = JsonContent.Create(new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }) };
+        ingest.Headers.Add("traceparent", $"00-{ingestTrace}-{ActivitySpanId.CreateRandom()}-01");
+        Assert.True((await client.SendAsync(ingest)).IsSuccessStatusCode);
+        var message = Assert.Single(await app.Services.GetRequiredService<StorageResources>().Extract.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        // What the worker does around an invocation: a span of its own source, in the host's trace.
+        using var workerSource = new ActivitySource(Hosting.FunctionInvoker.WorkerActivitySource);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Hosting.FunctionInvoker.WorkerActivitySource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var hostTrace = ActivityTraceId.CreateRandom();
+        using (var invocation = workerSource.StartActivity("Invoke", ActivityKind.Internal, new ActivityContext(hostTrace, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded)))
+        {
+            Assert.NotNull(invocation);
+            await app.Function<Extraction.ExtractFunction>().Extract(message.Text, CancellationToken.None);
+        }
+
+        await EventuallyAsync(() => telemetry.AllSpans().Any(s => s.DisplayName == "Extract"), "the extraction's span");
+        var run = Assert.Single(telemetry.AllSpans(), s => s.DisplayName == "Extract");
+        Assert.Equal(hostTrace, run.TraceId);
+        Assert.NotEqual(default, run.ParentSpanId);
+        Assert.Contains(run.Links, l => l.Context.TraceId == ingestTrace);
+    }
+
+    [Fact]
     public async Task Extraction_RunByTheHostFromTheQueuedMessage_IsItsOwnTraceLinkedToTheIngest()
     {
         var telemetry = new TelemetryCapture();

@@ -17,19 +17,24 @@ internal sealed class FunctionInvoker(GateClient gates, DigestService digests, D
     /// <summary>The queue triggers' connection: the app setting the Functions host reads storage from (both forms).</summary>
     public const string StorageConnection = "AzureWebJobsStorage";
 
+    /// <summary>The isolated worker's source: its invocation span continues the Functions host's trace.</summary>
+    public const string WorkerActivitySource = "Microsoft.Azure.Functions.Worker";
+
     /// <summary>
-    /// Runs a function as a trace of its own (not a child of the host's invocation request or of the listener's
-    /// loop), linked to the trace the queue message was sent from: an extraction links to the ingest that caused it.
+    /// Runs a function as a span linked to the trace the queue message was sent from (an extraction links to the
+    /// ingest that caused it). Under the Functions host it is a child of the worker's invocation span, so the host's
+    /// trace continues into ours; standalone it is a trace of its own (not a child of the listener's loop).
     /// </summary>
     public async Task<object?> InvokeAsync(string function, string? input, CancellationToken cancellationToken)
     {
         var (body, sentFrom) = input is not null && IsQueueTriggered(function) ? TracedMessage.Unwrap(input) : (input, null);
         var caller = Activity.Current;
+        var parent = caller?.Source.Name == WorkerActivitySource ? caller.Context : default;
         Activity.Current = null;
         using var activity = PipelineTelemetry.Source.StartActivity(
             function,
             IsQueueTriggered(function) ? ActivityKind.Consumer : ActivityKind.Internal,
-            default(ActivityContext),
+            parent,
             links: sentFrom is { } context ? [new ActivityLink(context)] : null);
         Activity.Current = activity ?? caller;
         activity?.SetTag(PipelineTags.Function, function);
