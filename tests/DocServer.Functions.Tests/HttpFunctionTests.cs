@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DocServer.Functions.Ask;
 using DocServer.Functions.Documents;
 using DocServer.Functions.Extraction;
@@ -139,6 +140,55 @@ public sealed class HttpFunctionTests
         Assert.Equal("A document about rules.", (await store.GetAsync("enveloped", CancellationToken.None))!.Summary);
     }
 
+    /// <summary>
+    /// Every HTTP function, called as the worker calls it, against the same request sent to the standalone route:
+    /// the same status, content type and body (less what differs by request: trace ids, ages, timings).
+    /// </summary>
+    [Fact]
+    public async Task EveryHttpFunction_AnswersAsTheStandaloneRouteDoes()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        (await client.PostAsync("/api/documents", new StringContent(JsonSerializer.Serialize(new { id = "note", title = "Note", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var evidence = JsonSerializer.Serialize(new { query = "notice period", results = new[] { new { docId = "t", chunkId = "t:0", text = "Either party may end this tenancy by giving two months notice in writing.", rerankScore = 0.9 } } });
+        (string Function, string Method, string Path, string? Body, (string, string?)[] Route)[] cases =
+        [
+            (FunctionNames.Ask, "POST", "/api/ask", "{\"question\": \"\"}", []),
+            (FunctionNames.AskStream, "POST", "/api/ask/stream", "{}", []),
+            (FunctionNames.GetAsk, "GET", "/api/ask/0123456789abcdef0123456789abcdef", null, [("id", "0123456789abcdef0123456789abcdef")]),
+            (FunctionNames.Evidence, "POST", "/api/evidence", evidence, []),
+            (FunctionNames.IngestDocument, "POST", "/api/documents", "{\"id\": \"UPPER\", \"content\": \"x\"}", []),
+            (FunctionNames.ListDocuments, "GET", "/api/documents?pageSize=5", null, []),
+            (FunctionNames.GetDocument, "GET", "/api/documents/note", null, [("id", "note")]),
+            (FunctionNames.DeleteDocument, "DELETE", "/api/documents/missing", null, [("id", "missing")]),
+            (FunctionNames.GateStatus, "GET", "/api/gate/status", null, []),
+            (FunctionNames.ListDigests, "GET", "/api/digests", null, []),
+            (FunctionNames.LatestDigest, "GET", "/api/digests/latest", null, []),
+            (FunctionNames.GetDigest, "GET", "/api/digests/bad", null, [("id", "bad")]),
+            (FunctionNames.Health, "GET", "/api/health", null, []),
+            (FunctionNames.OpenApi, "GET", "/api/openapi.json", null, []),
+        ];
+
+        foreach (var (function, method, path, body, route) in cases)
+        {
+            using var standalone = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)
+            {
+                Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
+            });
+            var request = Raw(app, method, path, body, body is null ? null : "application/json");
+            await InvokeAsync(app, function, request, route);
+
+            Assert.True((int)standalone.StatusCode == request.HttpContext.Response.StatusCode, $"{function}: standalone {(int)standalone.StatusCode}, function {request.HttpContext.Response.StatusCode}");
+            Assert.Equal(standalone.Content.Headers.ContentType?.MediaType, request.HttpContext.Response.ContentType?.Split(';')[0]);
+            var (expected, actual) = (Comparable(await standalone.Content.ReadAsStringAsync()), Comparable(Body(request)));
+            Assert.True(JsonNode.DeepEquals(expected, actual), $"{function}: the bodies differ:\n{expected?.ToJsonString()}\n{actual?.ToJsonString()}");
+        }
+
+        var httpFunctions = FunctionCatalog.All.Where(f => f.Trigger == FunctionDefinition.HttpTrigger && f.Name != FunctionNames.Page).Select(f => f.Name);
+        Assert.Equal(httpFunctions.Order(), cases.Select(c => c.Function).Order());
+    }
+
     [Fact]
     public async Task WorkerApp_StartedByTheHost_ComposesEveryFunctionOverTheSameServices()
     {
@@ -159,6 +209,55 @@ public sealed class HttpFunctionTests
         Assert.Same(worker.Services.GetRequiredService<FunctionInvoker>(), worker.Services.GetRequiredService<FunctionInvoker>());
     }
 
+    /// <summary>Calls the [Function] method named <paramref name="function"/> as the worker does: the request, and route values by parameter name.</summary>
+    private static Task InvokeAsync(AppFactory app, string function, HttpRequest request, (string Name, string? Value)[] route)
+    {
+        var method = typeof(FunctionCatalog).Assembly.GetTypes().SelectMany(t => t.GetMethods())
+            .Single(m => m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false).OfType<Microsoft.Azure.Functions.Worker.FunctionAttribute>().Any(a => a.Name == function));
+        var target = ActivatorUtilities.CreateInstance(app.Services, method.DeclaringType!);
+        var arguments = method.GetParameters().Select(p => p.ParameterType == typeof(HttpRequest) ? request : (object?)route.Single(r => r.Name == p.Name).Value).ToArray();
+        return (Task)method.Invoke(target, arguments)!;
+    }
+
+    /// <summary>The body as JSON, less what differs between two requests (trace ids, ages, timings, the OpenAPI servers).</summary>
+    private static JsonNode? Comparable(string body)
+    {
+        if (body.StartsWith("event:", StringComparison.Ordinal) || body.Length == 0)
+        {
+            return JsonValue.Create(body.Length);
+        }
+
+        var node = JsonNode.Parse(body);
+        Strip(node);
+        return node;
+
+        static void Strip(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var volatileName in new[] { "traceId", "refreshedSecondsAgo", "servers", "ingestedAt", "gateWaitMs", "llmMs" })
+                    {
+                        o.Remove(volatileName);
+                    }
+
+                    foreach (var (_, child) in o.ToList())
+                    {
+                        Strip(child);
+                    }
+
+                    break;
+                case JsonArray a:
+                    foreach (var child in a)
+                    {
+                        Strip(child);
+                    }
+
+                    break;
+            }
+        }
+    }
+
     private static HttpRequest Json(AppFactory app, string method, string path, object body) =>
         Raw(app, method, path, JsonSerializer.Serialize(body), "application/json");
 
@@ -168,7 +267,9 @@ public sealed class HttpFunctionTests
         // What Kestrel tells a handler about a request with a body (minimal-API binding reads a body only then).
         context.Features.Set<IHttpRequestBodyDetectionFeature>(new BodyDetection(body is not null));
         context.Request.Method = method;
-        context.Request.Path = path;
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        context.Request.Path = query < 0 ? path : path[..query];
+        context.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(path[query..]);
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("localhost");
         if (body is not null)
