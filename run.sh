@@ -43,15 +43,19 @@ dotnet build src/DocServer.Functions -c Release -v quiet -nologo >/dev/null
 dotnet src/DocServer.Functions/bin/Release/net10.0/DocServer.Functions.dll "$@" &
 app_pid=$!
 
+# With DocServer__FunctionKey set (required when listening beyond localhost) every /api call carries it.
+key=()
+[ -n "${DocServer__FunctionKey:-}" ] && key=(-H "x-functions-key: $DocServer__FunctionKey")
+
 for _ in $(seq 1 300); do
-  curl -sf http://localhost:7071/api/gate/status >/dev/null 2>&1 && break
+  curl -sf "${key[@]}" http://localhost:7071/api/gate/status >/dev/null 2>&1 && break
   kill -0 "$app_pid" 2>/dev/null || { echo "The app exited; see its messages above."; exit 1; }
   sleep 0.2
 done
 
 for file in samples/*.md; do
   id=$(basename "$file" .md)
-  curl -sf -o /dev/null -F "file=@$file" -F "id=$id" http://localhost:7071/api/documents && echo "Loaded sample document '$id'."
+  curl -sf -o /dev/null "${key[@]}" -F "file=@$file" -F "id=$id" http://localhost:7071/api/documents && echo "Loaded sample document '$id'."
 done
 
 cat <<'MSG'
