@@ -1,6 +1,6 @@
 namespace DocServer.Core.Evidence;
 
-/// <summary>The extraction constants of the seed (design.md §5), overridable from configuration.</summary>
+/// <summary>The extraction constants of the seed (docs/design.md, "Evidence"), overridable from configuration.</summary>
 public sealed record EvidenceOptions
 {
     /// <summary>E2: candidates need this rerank score (else score).</summary>

@@ -3,7 +3,7 @@ using DocServer.Core.Text;
 namespace DocServer.Core.Evidence;
 
 /// <summary>
-/// The rules of evidence extraction (design.md §5) as pure functions, so each can be tested and timed
+/// The rules of evidence extraction (docs/design.md, "Evidence") as pure functions, so each can be tested and timed
 /// on its own; <see cref="EvidenceExtractor"/> strings them together around the one model call.
 /// </summary>
 public sealed class EvidenceRules(EvidenceOptions options)

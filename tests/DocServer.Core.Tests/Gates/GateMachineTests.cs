@@ -2,7 +2,7 @@ using DocServer.Core.Gates;
 
 namespace DocServer.Core.Tests.Gates;
 
-/// <summary>The rules of design.md §4, one or more tests each, on the pure state machine.</summary>
+/// <summary>The gate rules of docs/design.md, one or more tests each, on the pure state machine.</summary>
 public sealed class GateMachineTests
 {
     private static readonly TimeSpan Ttl = GatePolicy.Default.LeaseTtl;
