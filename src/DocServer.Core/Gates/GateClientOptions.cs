@@ -3,8 +3,17 @@ namespace DocServer.Core.Gates;
 /// <summary>How this process waits at gates.</summary>
 public sealed record GateClientOptions
 {
-    /// <summary>Shows in status pages and logs; one per app instance.</summary>
-    public string Owner { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>
+    /// Shows in status pages and logs; one per app instance: machine and process id, its end kept when it is
+    /// longer than a gate keeps.
+    /// </summary>
+    public string Owner { get; init; } = ThisProcess();
+
+    private static string ThisProcess()
+    {
+        var name = $"{Environment.MachineName}-{Environment.ProcessId}";
+        return name.Length > GateMachine.MaxOwnerLength ? name[^GateMachine.MaxOwnerLength..] : name;
+    }
 
     /// <summary>The first poll after queueing comes this soon: the holder may be about to release.</summary>
     public TimeSpan FirstPoll { get; init; } = TimeSpan.FromMilliseconds(10);

@@ -36,33 +36,39 @@ public sealed record GatePolicy
     public TimeSpan WaiterRefreshInterval => WaiterTtl / 4;
 
     /// <summary>Throws with a message naming the setting when a value cannot work.</summary>
-    public GatePolicy Validate()
+    public GatePolicy Validate() => Problems() is [var problem, ..]
+        ? throw new ArgumentOutOfRangeException(problem.Setting, $"Gate {problem.Setting} {problem.Message}")
+        : this;
+
+    /// <summary>Every value that cannot work, by setting name, in words a person can act on (empty: all good).</summary>
+    public IReadOnlyList<(string Setting, string Message)> Problems()
     {
+        var problems = new List<(string, string)>();
         if (Capacity is < 1 or > 64)
         {
-            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "Gate capacity must be between 1 and 64.");
+            problems.Add((nameof(Capacity), $"must be between 1 and 64 (got {Capacity})."));
         }
 
         if (LeaseTtl < TimeSpan.FromMilliseconds(300) || LeaseTtl > TimeSpan.FromMinutes(10))
         {
-            throw new ArgumentOutOfRangeException(nameof(LeaseTtl), LeaseTtl, "Gate lease TTL must be between 300 ms and 10 minutes.");
+            problems.Add((nameof(LeaseTtl), $"must be between 300 ms and 10 minutes (got {LeaseTtl})."));
         }
 
         if (WaiterTtl < TimeSpan.FromMilliseconds(300) || WaiterTtl > TimeSpan.FromHours(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(WaiterTtl), WaiterTtl, "Gate waiter TTL must be between 300 ms and 1 hour.");
+            problems.Add((nameof(WaiterTtl), $"must be between 300 ms and 1 hour (got {WaiterTtl})."));
         }
 
         if (AgingAfter is { } aging && aging <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(AgingAfter), aging, "Gate aging must be positive, or unset to turn aging off.");
+            problems.Add((nameof(AgingAfter), $"must be positive, or unset to turn aging off (got {aging})."));
         }
 
         if (MaxWaiters is < 1 or > 150)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxWaiters), MaxWaiters, "Gate queue bound must be between 1 and 150 (the state must fit one Table property).");
+            problems.Add((nameof(MaxWaiters), $"must be between 1 and 150: the state must fit one Table property (got {MaxWaiters})."));
         }
 
-        return this;
+        return problems;
     }
 }

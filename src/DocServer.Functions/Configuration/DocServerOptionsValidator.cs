@@ -6,10 +6,28 @@ namespace DocServer.Functions.Configuration;
 /// <summary>Start-up checks with messages that name the setting to fix.</summary>
 internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOptions>
 {
+    private const string P = "DocServer:";
+
     public ValidateOptionsResult Validate(string? name, DocServerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        const string P = "DocServer:";
+        Endpoints(errors, options);
+        foreach (var (setting, pool) in new[] { ("AskEndpoints", options.AskPool), ("BackgroundEndpoints", options.BackgroundPool) })
+        {
+            Pool(errors, options, setting, pool);
+        }
+
+        Overflow(errors, options);
+        Triggers(errors, options);
+        Durations(errors, options);
+        Limits(errors, options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Each endpoint: a usable name, URL and model, and gate settings the gate accepts (its bounds are the gate's own).</summary>
+    private static void Endpoints(List<string> errors, DocServerOptions options)
+    {
         if (options.Endpoints.Count == 0)
         {
             errors.Add($"{P}Endpoints: configure at least one LLM endpoint (e.g. {P}Endpoints:macmini:Url and :Model).");
@@ -33,34 +51,31 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
                 errors.Add($"{at}:Model must name the model the server has loaded.");
             }
 
-            if (settings.Capacity is < 1 or > 64)
-            {
-                errors.Add($"{at}:Capacity must be between 1 and 64 (got {settings.Capacity}).");
-            }
-
-            if (settings.LeaseTtl < TimeSpan.FromMilliseconds(300) || settings.WaiterTtl < TimeSpan.FromMilliseconds(300))
-            {
-                errors.Add($"{at}:LeaseTtl and :WaiterTtl must be at least 300 ms.");
-            }
+            var policy = new Core.Gates.GatePolicy { Capacity = settings.Capacity, LeaseTtl = settings.LeaseTtl, WaiterTtl = settings.WaiterTtl, AgingAfter = settings.AgingAfter };
+            errors.AddRange(policy.Problems().Select(p => $"{at}:{p.Setting} {p.Message}"));
         }
+    }
 
-        foreach (var (setting, pool) in new[] { ("AskEndpoints", options.AskPool), ("BackgroundEndpoints", options.BackgroundPool) })
+    private static void Overflow(List<string> errors, DocServerOptions options)
+    {
+        if (options.AskOverflowEndpoint is not { } overflow)
         {
-            Pool(errors, options, setting, pool);
+            return;
         }
 
-        if (options.AskOverflowEndpoint is { } overflow)
+        if (!options.Endpoints.TryGetValue(overflow, out var settings))
         {
-            if (!options.Endpoints.TryGetValue(overflow, out var settings))
-            {
-                errors.Add($"{P}AskOverflowEndpoint '{overflow}' is not one of the configured endpoints ({string.Join(", ", options.Endpoints.Keys)}); leave it empty to never overflow.");
-            }
-            else if (settings.Gated || options.AskPool.Contains(overflow))
-            {
-                errors.Add($"{P}AskOverflowEndpoint '{overflow}' must be an ungated endpoint (Endpoints:{overflow}:Gated false, G10) that is not one of AskEndpoints.");
-            }
+            errors.Add($"{P}AskOverflowEndpoint '{overflow}' is not one of the configured endpoints ({string.Join(", ", options.Endpoints.Keys)}); leave it empty to never overflow.");
         }
+        else if (settings.Gated || options.AskPool.Contains(overflow))
+        {
+            errors.Add($"{P}AskOverflowEndpoint '{overflow}' must be an ungated endpoint (Endpoints:{overflow}:Gated false, G10) that is not one of AskEndpoints.");
+        }
+    }
 
+    /// <summary>The timers' schedules and the queues' names, as the Functions host needs them.</summary>
+    private static void Triggers(List<string> errors, DocServerOptions options)
+    {
         foreach (var (setting, schedule) in new[] { (FlatSettings.DigestSchedule, options.DigestSchedule), (FlatSettings.GateSweepSchedule, options.GateSweepSchedule) })
         {
             if (CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
@@ -82,7 +97,10 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         {
             errors.Add($"{FlatSettings.ExtractQueue} and {FlatSettings.AskQueue} must name different queues.");
         }
+    }
 
+    private static void Durations(List<string> errors, DocServerOptions options)
+    {
         foreach (var (setting, value) in new[]
         {
             ("EvidenceFirstTokenTimeout", options.EvidenceFirstTokenTimeout), ("EvidenceIdleTimeout", options.EvidenceIdleTimeout), ("EvidenceTimeout", options.EvidenceTimeout),
@@ -96,14 +114,20 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("StorageAskTimeout", options.StorageAskTimeout), ("StorageBackgroundTimeout", options.StorageBackgroundTimeout),
         })
         {
-            Positive(errors, setting, value);
+            if (value <= TimeSpan.Zero)
+            {
+                errors.Add($"{P}{setting} must be a positive duration such as 00:00:30 (got {value}).");
+            }
         }
 
         if (options.DigestCutoffLag < TimeSpan.Zero)
         {
             errors.Add($"{P}DigestCutoffLag must not be negative (got {options.DigestCutoffLag}).");
         }
+    }
 
+    private static void Limits(List<string> errors, DocServerOptions options)
+    {
         if (options.StorageAskRetries is < 0 or > 3)
         {
             errors.Add($"{P}StorageAskRetries must be between 0 and 3: an ask must not sit in storage retries (got {options.StorageAskRetries}).");
@@ -128,8 +152,6 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         {
             errors.Add($"{P}StoragePrefix must be 3-20 lowercase letters and digits, starting with a letter (got '{options.StoragePrefix}').");
         }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     /// <summary>G12: a pool names configured endpoints, each once; several only if all are gated (MLX hosts).</summary>
@@ -155,14 +177,6 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
         if (pool.Count > 1 && pool.FirstOrDefault(e => options.Endpoints.TryGetValue(e, out var o) && !o.Gated) is { } ungated)
         {
             errors.Add($"{at}: '{ungated}' is ungated (G10); a pool of several endpoints is MLX hosts behind gates. Use AskOverflowEndpoint for a cloud model.");
-        }
-    }
-
-    private static void Positive(List<string> errors, string setting, TimeSpan value)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            errors.Add($"DocServer:{setting} must be a positive duration such as 00:00:30 (got {value}).");
         }
     }
 }

@@ -35,81 +35,13 @@ internal static class DocServerHost
     public static IHostApplicationBuilder AddDocServer(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddDocServerOptions();
         var services = builder.Services;
-        HostJson.AddTo(builder.Configuration, AppContext.BaseDirectory);
-        services.AddOptions<DocServerOptions>()
-            .Bind(builder.Configuration.GetSection(DocServerOptions.Section))
-            .PostConfigure(o => FlatSettings.Apply(o, builder.Configuration))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DocServerOptions>, DocServerOptionsValidator>();
-        services.AddOptions<FunctionsHostOptions>().Bind(builder.Configuration.GetSection(HostJson.Section)).ValidateOnStart();
-        services.AddOptions<QueueTriggerOptions>().Bind(builder.Configuration.GetSection(QueueTriggerOptions.Section)).ValidateOnStart();
-        services.AddSingleton<FunctionsHostOptionsValidator>();
-        services.AddSingleton<IValidateOptions<FunctionsHostOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
-        services.AddSingleton<IValidateOptions<QueueTriggerOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
         services.AddSingleton(TimeProvider.System);
-        // The Azure SDKs' own logs reach ILogger (category "Azure.*", Warning and up by appsettings.json; Azure.Core's
-        // per-response line only at Error: a 412 is how our compare-and-swap loses a race, and outages we log ourselves), and
-        // credentials come from AzureWebJobsStorage__credential / __clientId, as the Functions host reads them.
-        services.AddAzureClientsCore();
-        var configuration = builder.Configuration;
-        services.AddSingleton(sp => new StorageResources(
-            StorageAccountSettings.From(configuration, sp.GetRequiredService<AzureComponentFactory>()),
-            Options(sp),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Documents);
-        services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().IndexSnapshots);
-        services.AddSingleton(sp => new Prompts(Options(sp)));
-        services.AddSingleton(sp => new EndpointHealth(Options(sp).Endpoints.Keys, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EndpointHealth>>()));
-        services.AddSingleton(sp => new LanguageModels(Options(sp), sp.GetRequiredService<EndpointHealth>()));
-        services.AddSingleton(sp => Catalog(Options(sp)));
-        services.AddSingleton(sp => new GateClient(
-            new EntityStore(sp.GetRequiredService<StorageResources>().Gates, sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<GateCatalog>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GateClient>>(),
-            new GateClientOptions { Owner = Owner() },
-            sp.GetRequiredService<EndpointHealth>(),
-            sp.GetRequiredService<PipelineMetrics>()));
-        services.AddSingleton(sp => new EvidenceExtractor(
-            sp.GetRequiredService<GateClient>(),
-            sp.GetRequiredService<LanguageModels>().Pool(Options(sp).AskPool, Options(sp).AskOverflowEndpoint),
-            sp.GetRequiredService<Prompts>().Evidence,
-            new EvidenceOptions
-            {
-                LlmTimeout = Options(sp).EvidenceTimeout,
-                FirstTokenTimeout = Options(sp).EvidenceFirstTokenTimeout,
-                IdleTimeout = Options(sp).EvidenceIdleTimeout,
-                GateWaitBudget = Options(sp).AskWaitBudget,
-            },
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<EvidenceExtractor>>()));
-        services.AddSingleton(sp => new AnswerSynthesizer(
-            sp.GetRequiredService<GateClient>(),
-            sp.GetRequiredService<LanguageModels>().Pool(Options(sp).AskPool, Options(sp).AskOverflowEndpoint),
-            sp.GetRequiredService<Prompts>().Synthesis,
-            new SynthesisOptions
-            {
-                LlmTimeout = Options(sp).SynthesisTimeout,
-                FirstTokenTimeout = Options(sp).SynthesisFirstTokenTimeout,
-                IdleTimeout = Options(sp).SynthesisIdleTimeout,
-                GateWaitBudget = Options(sp).AskWaitBudget,
-            },
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<AnswerSynthesizer>>()));
-        services.AddSingleton<DocumentIndex>();
-        services.AddSingleton<DocumentIngestion>();
-        services.AddSingleton<AskService>();
-        services.AddSingleton<AskJobs>();
-        services.AddSingleton<DocumentExtraction>();
-        services.AddSingleton<DigestService>();
-        services.AddSingleton<FunctionInvoker>();
-        services.AddSingleton<HttpFunctionAdapter>();
-        services.AddHostedService<StartupTasks>();
-        services.AddSingleton<StorageProvisioner>();
-        services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());
-        services.AddHostedService<IndexLoader>();
-        services.AddHostedService<EndpointProber>();
+        services.AddDocServerStorage(builder.Configuration);
+        services.AddDocServerModels();
+        services.AddDocServerGates();
+        services.AddDocServerPipeline();
         builder.AddDocServerTelemetry();
         services.AddErrorResponses();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -185,17 +117,4 @@ internal static class DocServerHost
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILogger<QueueListener>>());
 
-    private static DocServerOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<DocServerOptions>>().Value;
-
-    private static GateCatalog Catalog(DocServerOptions options) => new(
-        options.Endpoints.Where(e => e.Value.Gated).ToDictionary(
-            e => e.Key,
-            e => new GatePolicy { Capacity = e.Value.Capacity, LeaseTtl = e.Value.LeaseTtl, WaiterTtl = e.Value.WaiterTtl, AgingAfter = e.Value.AgingAfter }),
-        options.Endpoints.Where(e => !e.Value.Gated).Select(e => e.Key));
-
-    private static string Owner()
-    {
-        var name = $"{Environment.MachineName}-{Environment.ProcessId}";
-        return name.Length > GateMachine.MaxOwnerLength ? name[^GateMachine.MaxOwnerLength..] : name;
-    }
 }

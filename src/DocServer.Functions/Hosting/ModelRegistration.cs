@@ -1,0 +1,54 @@
+using DocServer.Core.Answers;
+using DocServer.Core.Evidence;
+using DocServer.Core.Gates;
+using DocServer.Functions.Configuration;
+using DocServer.Llm.Health;
+
+namespace DocServer.Functions.Hosting;
+
+/// <summary>The models: prompts, each endpoint's client and health, and the two ask calls made through them.</summary>
+internal static class ModelRegistration
+{
+    public static IServiceCollection AddDocServerModels(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new Prompts(sp.DocServerOptions()));
+        services.AddSingleton(sp => new EndpointHealth(sp.DocServerOptions().Endpoints.Keys, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EndpointHealth>>()));
+        services.AddSingleton(sp => new LanguageModels(sp.DocServerOptions(), sp.GetRequiredService<EndpointHealth>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.DocServerOptions();
+            return new EvidenceExtractor(
+                sp.GetRequiredService<GateClient>(),
+                sp.GetRequiredService<LanguageModels>().Pool(options.AskPool, options.AskOverflowEndpoint),
+                sp.GetRequiredService<Prompts>().Evidence,
+                new EvidenceOptions
+                {
+                    LlmTimeout = options.EvidenceTimeout,
+                    FirstTokenTimeout = options.EvidenceFirstTokenTimeout,
+                    IdleTimeout = options.EvidenceIdleTimeout,
+                    GateWaitBudget = options.AskWaitBudget,
+                },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<EvidenceExtractor>>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.DocServerOptions();
+            return new AnswerSynthesizer(
+                sp.GetRequiredService<GateClient>(),
+                sp.GetRequiredService<LanguageModels>().Pool(options.AskPool, options.AskOverflowEndpoint),
+                sp.GetRequiredService<Prompts>().Synthesis,
+                new SynthesisOptions
+                {
+                    LlmTimeout = options.SynthesisTimeout,
+                    FirstTokenTimeout = options.SynthesisFirstTokenTimeout,
+                    IdleTimeout = options.SynthesisIdleTimeout,
+                    GateWaitBudget = options.AskWaitBudget,
+                },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<AnswerSynthesizer>>());
+        });
+        services.AddHostedService<EndpointProber>();
+        return services;
+    }
+}
