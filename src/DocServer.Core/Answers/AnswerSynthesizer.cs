@@ -81,7 +81,8 @@ public sealed class AnswerSynthesizer(
         }
 
         var (text, cited) = Citations.Clean(reply, evidence.Count);
-        SynthesisLog.Answered(logger, query.Length > 80 ? query[..80] : query, evidence.Count, cited.Count, waitMs, llmMs);
+        var logged = Text.QueryForLog.Of(query);
+        SynthesisLog.Answered(logger, logged, evidence.Count, cited.Count, waitMs, llmMs);
         return new Answer(text, cited, Found: true, Extractive: false, null, waitMs, llmMs) { Endpoint = call.Endpoint };
     }
 
@@ -106,5 +107,5 @@ public sealed class AnswerSynthesizer(
         ? "문서에서 이 질문에 대한 내용을 찾지 못했습니다."
         : "I could not find this in your documents.";
 
-    private static bool IsKorean(string text) => text.Any(c => c is >= '가' and <= '힣');
+    private static bool IsKorean(string text) => text.Any(Text.Hangul.IsSyllable);
 }

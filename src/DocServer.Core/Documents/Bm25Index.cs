@@ -278,7 +278,7 @@ public sealed class Bm25Index
         return _lists[id];
     }
 
-    private static bool IsHangulBigram(string term) => term.Length == 2 && term[0] is >= '가' and <= '힣';
+    private static bool IsHangulBigram(string term) => term.Length == 2 && Text.Hangul.IsSyllable(term[0]);
 
     private bool RemoveLocked(string docId)
     {

@@ -60,5 +60,5 @@ public static class Bm25Tokenizer
         return terms;
     }
 
-    private static bool IsHangul(char c) => c is >= '가' and <= '힣';
+    private static bool IsHangul(char c) => Text.Hangul.IsSyllable(c);
 }

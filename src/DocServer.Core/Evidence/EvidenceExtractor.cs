@@ -18,7 +18,6 @@ public sealed class EvidenceExtractor(
     public const string QueryPlaceholder = "query";
     public const string CandidatesPlaceholder = "numbered_candidates";
 
-    private const int LoggedQueryChars = 80;
 
     private readonly EvidenceRules _rules = new(options);
 
@@ -30,7 +29,7 @@ public sealed class EvidenceExtractor(
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(results);
-        var loggedQuery = query.Length > LoggedQueryChars ? query[..LoggedQueryChars] : query;
+        var loggedQuery = Text.QueryForLog.Of(query);
         if (results.Count == 0)
         {
             return Skip(EvidenceSkipReasons.EmptyRetrieval, loggedQuery, 0);

@@ -1,3 +1,4 @@
+using DocServer.Storage.Asks;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,7 +31,7 @@ internal static class AskApi
         {
             var id = await jobs.StartAsync(question, cancellationToken).ConfigureAwait(false);
             var url = $"/api/ask/{id}";
-            return TypedResults.Accepted(url, new AskAccepted(id, "running", url));
+            return TypedResults.Accepted(url, new AskAccepted(id, AskStatus.Running.ToText(), url));
         }
 
         return TypedResults.Ok(await asks.AskAsync(question, null, cancellationToken).ConfigureAwait(false));
@@ -48,13 +49,13 @@ internal static class AskApi
         {
             case null:
                 return Problems.NotFound($"No ask {id}: it never existed, or its result expired.");
-            case { Status: "done", Result: { } result }:
+            case { Status: AskStatus.Done, Result: { } result }:
                 return TypedResults.Ok(result);
-            case { Status: "failed" } failed:
+            case { Status: AskStatus.Failed } failed:
                 return TypedResults.Problem(failed.Error, statusCode: StatusCodes.Status500InternalServerError, title: "The ask failed");
             default:
                 response.Headers.RetryAfter = "2";
-                return TypedResults.Accepted($"/api/ask/{id}", new AskAccepted(id, "running", $"/api/ask/{id}"));
+                return TypedResults.Accepted($"/api/ask/{id}", new AskAccepted(id, AskStatus.Running.ToText(), $"/api/ask/{id}"));
         }
     }
 

@@ -1,3 +1,4 @@
+using DocServer.Storage.Asks;
 using System.Text.Json;
 using DocServer.Functions.Configuration;
 using Microsoft.AspNetCore.Http.Json;
@@ -24,7 +25,7 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, Documen
     }
 
     /// <summary>Null when there is no such job (or it expired); else its status and, when done, its result.</summary>
-    public async Task<(string Status, AskResponse? Result, string? Error)?> GetAsync(string id, CancellationToken cancellationToken)
+    public async Task<(AskStatus Status, AskResponse? Result, string? Error)?> GetAsync(string id, CancellationToken cancellationToken)
     {
         var record = await storage.Asks.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (record is null || record.ExpiresAt < time.GetUtcNow())
@@ -38,7 +39,7 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, Documen
     }
 
     /// <summary>The AskJob function: runs one accepted ask from the queue and records its outcome.</summary>
-    public async Task<string> RunQueuedAsync(string message, CancellationToken cancellationToken)
+    public async Task<AskStatus?> RunQueuedAsync(string message, CancellationToken cancellationToken)
     {
         QueuedAsk? queued;
         try
@@ -56,11 +57,12 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, Documen
         }
 
         var record = await storage.Asks.GetAsync(queued.Id, cancellationToken).ConfigureAwait(false);
-        if (record is null || record.Status != "running")
+        if (record is null || record.Status != AskStatus.Running)
         {
             // Expired, or already answered by an earlier delivery: at least once, but never twice.
-            AskLog.AsyncAskSkipped(logger, queued.Id, record?.Status ?? "gone");
-            return record?.Status ?? "gone";
+            var status = record?.Status.ToText() ?? "gone";
+            AskLog.AsyncAskSkipped(logger, queued.Id, status);
+            return record?.Status;
         }
 
         // An instance that has just started takes queued asks before its index is loaded: they wait for it.
@@ -75,11 +77,11 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, Documen
         {
             AskLog.AsyncAskFailed(logger, ex, queued.Id);
             await storage.Asks.FailAsync(queued.Id, "The ask failed on the server; see the app's logs for ask " + queued.Id + ".", expires, cancellationToken).ConfigureAwait(false);
-            return "failed";
+            return AskStatus.Failed;
         }
 
         await storage.Asks.CompleteAsync(queued.Id, JsonSerializer.Serialize(result, json.Value.SerializerOptions), expires, cancellationToken).ConfigureAwait(false);
-        return "done";
+        return AskStatus.Done;
     }
 
     public Task<int> DeleteExpiredAsync(CancellationToken cancellationToken) => storage.Asks.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);

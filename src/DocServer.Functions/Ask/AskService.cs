@@ -60,7 +60,8 @@ internal sealed class AskService(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            AskLog.StreamAbandoned(logger, question.Length > 80 ? question[..80] : question);
+            var logged = Core.Text.QueryForLog.Of(question);
+            AskLog.StreamAbandoned(logger, logged);
         }
         catch (IndexNotReadyException ex)
         {
@@ -73,7 +74,8 @@ internal sealed class AskService(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The headers are sent: the stream's own error event is the only way left to say so.
-            AskLog.StreamFailed(logger, ex, question.Length > 80 ? question[..80] : question);
+            var logged = Core.Text.QueryForLog.Of(question);
+            AskLog.StreamFailed(logger, ex, logged);
             progress.Error(StatusCodes.Status500InternalServerError, "The ask failed", $"{ex.GetType().Name}: {ex.Message}");
         }
         finally

@@ -89,7 +89,7 @@ internal sealed class DocServerOptions
     /// <summary>How long the result of an asynchronous ask can be fetched.</summary>
     public TimeSpan AsyncResultTtl { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How stale this instance's copy of the shared index may get before it re-reads the document list.</summary>
+    /// <summary>How stale this instance's copy of the shared index may get: it follows the change log this often.</summary>
     public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -116,7 +116,7 @@ internal sealed class DocServerOptions
     public string GateSweepSchedule { get; set; } = "*/5 * * * * *";
 
     /// <summary>
-    /// How long a message being processed stays invisible to other instances; it is renewed at half of this
+    /// How long a message being processed stays invisible to other instances; it is renewed every third of this
     /// for as long as it runs, so a long extraction is never picked up twice, and the message of an instance
     /// that died comes back within this. (The Functions host does the same under its own 10 minutes.)
     /// </summary>

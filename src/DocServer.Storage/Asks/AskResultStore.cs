@@ -26,7 +26,7 @@ public sealed class AskResultStore
         await Task.WhenAll(_rows.CreateIfNotExistsAsync(cancellationToken), _results.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
 
     public async Task StartAsync(string id, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        await _rows.AddEntityAsync(new TableEntity(Partition, id) { ["Status"] = "running", ["ExpiresAt"] = expiresAt }, cancellationToken).ConfigureAwait(false);
+        await _rows.AddEntityAsync(new TableEntity(Partition, id) { ["Status"] = AskStatus.Running.ToText(), ["ExpiresAt"] = expiresAt }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The ask, or null when there is no such ask (or its result is gone).</summary>
     public async Task<AskRecord?> GetAsync(string id, CancellationToken cancellationToken)
@@ -38,8 +38,8 @@ public sealed class AskResultStore
         }
 
         var row = found.Value!;
-        var record = new AskRecord(row.GetString("Status") ?? "running", row.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MaxValue, null, row.GetString("Error"));
-        if (record.Status != "done")
+        var record = new AskRecord(AskStatusText.Parse(row.GetString("Status")), row.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MaxValue, null, row.GetString("Error"));
+        if (record.Status != AskStatus.Done)
         {
             return record;
         }
@@ -62,7 +62,7 @@ public sealed class AskResultStore
             BinaryData.FromString(resultJson),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
             cancellationToken).ConfigureAwait(false);
-        await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = "done", ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = AskStatus.Done.ToText(), ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes every ask whose result expired before <paramref name="now"/> (row and result); returns how many.</summary>
@@ -81,5 +81,5 @@ public sealed class AskResultStore
     }
 
     public async Task FailAsync(string id, string error, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = "failed", ["Error"] = error, ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _rows.UpsertEntityAsync(new TableEntity(Partition, id) { ["Status"] = AskStatus.Failed.ToText(), ["Error"] = error, ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 }

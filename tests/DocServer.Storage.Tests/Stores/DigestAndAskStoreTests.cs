@@ -50,15 +50,15 @@ public sealed class DigestAndAskStoreTests
         var expires = DateTimeOffset.UtcNow.AddHours(1);
 
         await store.StartAsync("one", expires, CancellationToken.None);
-        Assert.Equal("running", (await store.GetAsync("one", CancellationToken.None))!.Status);
+        Assert.Equal(AskStatus.Running, (await store.GetAsync("one", CancellationToken.None))!.Status);
         await store.CompleteAsync("one", "{\"answer\":\"yes\"}", expires, CancellationToken.None);
         await store.StartAsync("two", expires, CancellationToken.None);
         await store.FailAsync("two", "see the logs", expires, CancellationToken.None);
 
         var done = (await store.GetAsync("one", CancellationToken.None))!;
-        Assert.Equal(("done", "{\"answer\":\"yes\"}"), (done.Status, done.ResultJson));
+        Assert.Equal((AskStatus.Done, "{\"answer\":\"yes\"}"), (done.Status, done.ResultJson));
         var failed = (await store.GetAsync("two", CancellationToken.None))!;
-        Assert.Equal(("failed", "see the logs", (string?)null), (failed.Status, failed.Error, failed.ResultJson));
+        Assert.Equal((AskStatus.Failed, "see the logs", (string?)null), (failed.Status, failed.Error, failed.ResultJson));
         Assert.Null(await store.GetAsync("three", CancellationToken.None));
     }
 }
