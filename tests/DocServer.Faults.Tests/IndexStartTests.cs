@@ -76,9 +76,9 @@ public sealed class IndexStartTests
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // a snapshot after each: the next one trims what the one before had applied
         }
 
-        await FaultBed.EventuallyAsync(async () => (await store.ChangesAsync(0, CancellationToken.None)) is [{ Sequence: > 1 }, ..], "the change log trimmed");
-        var newest = await store.SequenceAsync(CancellationToken.None);
-        Assert.Equal(newest, (await store.ChangesAsync(0, CancellationToken.None))[^1].Sequence);
+        await FaultBed.EventuallyAsync(async () => (await store.ChangeLog.ChangesAsync(0, CancellationToken.None)) is [{ Sequence: > 1 }, ..], "the change log trimmed");
+        var newest = await store.ChangeLog.SequenceAsync(CancellationToken.None);
+        Assert.Equal(newest, (await store.ChangeLog.ChangesAsync(0, CancellationToken.None))[^1].Sequence);
 
         var second = await bed.StartAppAsync(standalone: false);
         using var health = JsonDocument.Parse(await second.GetStringAsync("/api/health"));
@@ -97,7 +97,7 @@ public sealed class IndexStartTests
         await bed.Apps[0].SuspendAsync();
         await store.ImportAsync([.. new[] { ("lease", EvidenceFixtures.EnglishTenancy), ("boiler", EvidenceFixtures.EnglishBoiler), ("rules", EvidenceFixtures.KoreanLeaveRule), ("d4", "four"), ("d5", "five") }
             .Select(d => new DocumentImport(d.Item1, d.Item1, "text/plain", d.Item2, DocumentChunker.Chunk(d.Item1, d.Item1, d.Item2, markdown: false)))], CancellationToken.None);
-        Assert.Equal(4, await store.TrimChangesAsync(4, CancellationToken.None));
+        Assert.Equal(4, await store.ChangeLog.TrimAsync(4, CancellationToken.None));
         await bed.Apps[0].ResumeAsync();
 
         await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(follower, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("evidence").GetArrayLength() > 0, "the follower finding a document whose entry was trimmed");

@@ -117,7 +117,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
 
         // The sequence is read before the list: a change made while listing is applied again from the log (harmless).
         var started = time.GetTimestamp();
-        var sequence = await store.SequenceAsync(cancellationToken).ConfigureAwait(false);
+        var sequence = await store.ChangeLog.SequenceAsync(cancellationToken).ConfigureAwait(false);
         var listedAt = 0L;
         var listing = ListAsync();
         var snapshot = _ready ? null : await LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
@@ -206,7 +206,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         // behind sees the gap and lists everything too (FollowLogAsync).
         if (_trimThrough > 0)
         {
-            var trimmed = await store.TrimChangesAsync(_trimThrough, cancellationToken).ConfigureAwait(false);
+            var trimmed = await store.ChangeLog.TrimAsync(_trimThrough, cancellationToken).ConfigureAwait(false);
             FunctionLog.ChangeLogTrimmed(logger, trimmed, _trimThrough);
         }
 
@@ -258,7 +258,7 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
     private async Task<bool> FollowLogAsync(CancellationToken cancellationToken)
     {
         var applied = Interlocked.Read(ref _sequence);
-        var changes = await store.ChangesAsync(applied, cancellationToken).ConfigureAwait(false);
+        var changes = await store.ChangeLog.ChangesAsync(applied, cancellationToken).ConfigureAwait(false);
         if (changes.Count > 0 && changes[0].Sequence != applied + 1)
         {
             FunctionLog.ChangeLogGap(logger, applied, changes[0].Sequence);

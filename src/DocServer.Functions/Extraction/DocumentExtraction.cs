@@ -55,8 +55,16 @@ internal sealed class DocumentExtraction(
     public async Task<DocumentSummary> ExtractAsync(DocumentRecord document, CancellationToken cancellationToken)
     {
         var summary = await SummariseAsync(document, cancellationToken).ConfigureAwait(false);
-        await store.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
-        ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
+        if (await store.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false))
+        {
+            ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
+        }
+        else
+        {
+            // Never written onto another version: the new one has its own extraction coming.
+            ExtractionLog.Outdated(logger, document.Id, document.Version ?? string.Empty);
+        }
+
         return summary;
     }
 

@@ -14,4 +14,7 @@ internal static partial class ExtractionLog
     [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "extract document={Document} version={Version} already extracted; nothing to do")]
     public static partial void AlreadyExtracted(ILogger logger, string document, string version);
 
+    [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "extract document={Document} version={Version} summary not stored: the document was replaced or deleted while it was summarised")]
+    public static partial void Outdated(ILogger logger, string document, string version);
+
 }

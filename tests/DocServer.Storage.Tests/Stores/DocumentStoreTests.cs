@@ -65,6 +65,35 @@ public sealed class DocumentStoreTests
     }
 
     [Fact]
+    public async Task SaveExtraction_RacingWritersOfTheSameVersion_AllAnswerTrue_NoneThrowsTheConflict()
+    {
+        var (store, _) = await NewStoreAsync();
+        var saved = await store.SaveAsync("doc", "Doc", "text/plain", "content", Chunks("doc", 1), CancellationToken.None);
+
+        // Two deliveries of one extraction (at least once) write at the same time: each reads, and all but one lose the ETag race.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => store.SaveExtractionAsync(saved, $"Summary {i}.", [], CancellationToken.None)));
+
+        Assert.All(answers, Assert.True);
+        Assert.StartsWith("Summary ", (await store.GetAsync("doc", CancellationToken.None))!.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SaveExtraction_RacingAReIngest_IsFalseOrWritesTheOldVersion_NeverTheNewOne()
+    {
+        var (store, _) = await NewStoreAsync();
+        var first = await store.SaveAsync("doc", "Doc", "text/plain", "old content", Chunks("doc", 1), CancellationToken.None);
+
+        var extraction = store.SaveExtractionAsync(first, "About the old text.", [], CancellationToken.None);
+        var second = await store.SaveAsync("doc", "Doc", "text/plain", "new content", Chunks("doc", 1), CancellationToken.None);
+        await extraction;
+
+        var now = (await store.GetAsync("doc", CancellationToken.None))!;
+        Assert.Equal(second.Version, now.Version);
+        Assert.Null(now.Summary);
+        Assert.False(now.IsExtracted);
+    }
+
+    [Fact]
     public async Task ListPage_PagesOfTwo_GiveEveryDocumentOnceInIdOrderThenNoContinuation()
     {
         var (store, _) = await NewStoreAsync();
@@ -99,11 +128,11 @@ public sealed class DocumentStoreTests
         await store.SaveAsync("b", "B", "text/plain", "three", Chunks("b", 1), CancellationToken.None);
         Assert.True(await store.DeleteAsync("a", CancellationToken.None));
 
-        var changes = await store.ChangesAsync(0, CancellationToken.None);
+        var changes = await store.ChangeLog.ChangesAsync(0, CancellationToken.None);
 
         Assert.Equal([(1L, "a", first.Version), (2L, "a", second.Version), (3L, "b", changes[2].Version), (4L, "a", null)], changes.Select(c => (c.Sequence, c.Id, c.Version)));
-        Assert.Equal(4, await store.SequenceAsync(CancellationToken.None));
-        Assert.Equal([(3L, "b")], (await store.ChangesAsync(2, CancellationToken.None)).Take(1).Select(c => (c.Sequence, c.Id)));
+        Assert.Equal(4, await store.ChangeLog.SequenceAsync(CancellationToken.None));
+        Assert.Equal([(3L, "b")], (await store.ChangeLog.ChangesAsync(2, CancellationToken.None)).Take(1).Select(c => (c.Sequence, c.Id)));
         Assert.Equal(["b"], (await store.ListAsync(CancellationToken.None)).Select(d => d.Id));
         Assert.Equal(["b"], (await store.ListPageAsync(10, null, CancellationToken.None)).Items.Select(d => d.Id));
     }
@@ -114,14 +143,14 @@ public sealed class DocumentStoreTests
         var (store, _) = await NewStoreAsync();
         await store.ImportAsync([.. Enumerable.Range(0, 150).Select(i => new DocumentImport($"d{i:D3}", "D", "text/plain", "x", Chunks($"d{i:D3}", 1)))], CancellationToken.None);
 
-        Assert.Equal(120, await store.TrimChangesAsync(120, CancellationToken.None));
-        Assert.Equal(Enumerable.Range(121, 30).Select(i => (long)i), (await store.ChangesAsync(0, CancellationToken.None)).Select(c => c.Sequence));
+        Assert.Equal(120, await store.ChangeLog.TrimAsync(120, CancellationToken.None));
+        Assert.Equal(Enumerable.Range(121, 30).Select(i => (long)i), (await store.ChangeLog.ChangesAsync(0, CancellationToken.None)).Select(c => c.Sequence));
 
         // Two trimmers at once, both past the end: each deletes what is left of the range, and the newest entry stays.
-        var both = await Task.WhenAll(store.TrimChangesAsync(1_000, CancellationToken.None), store.TrimChangesAsync(1_000, CancellationToken.None));
+        var both = await Task.WhenAll(store.ChangeLog.TrimAsync(1_000, CancellationToken.None), store.ChangeLog.TrimAsync(1_000, CancellationToken.None));
         Assert.InRange(both.Sum(), 29, 58);
-        Assert.Equal([150L], (await store.ChangesAsync(0, CancellationToken.None)).Select(c => c.Sequence));
-        Assert.Equal(150, await store.SequenceAsync(CancellationToken.None));
+        Assert.Equal([150L], (await store.ChangeLog.ChangesAsync(0, CancellationToken.None)).Select(c => c.Sequence));
+        Assert.Equal(150, await store.ChangeLog.SequenceAsync(CancellationToken.None));
         Assert.Equal(150, (await store.ListAsync(CancellationToken.None)).Count);
     }
 
@@ -132,7 +161,7 @@ public sealed class DocumentStoreTests
 
         await Task.WhenAll(Enumerable.Range(0, 16).Select(i => store.SaveAsync($"d{i}", "D", "text/plain", "x", Chunks($"d{i}", 1), CancellationToken.None)));
 
-        var changes = await store.ChangesAsync(0, CancellationToken.None);
+        var changes = await store.ChangeLog.ChangesAsync(0, CancellationToken.None);
         Assert.Equal(Enumerable.Range(1, 16).Select(i => (long)i), changes.Select(c => c.Sequence));
         Assert.Equal(16, changes.Select(c => c.Id).Distinct().Count());
     }
@@ -194,10 +223,10 @@ public sealed class DocumentStoreTests
         }
 
         // One log entry per document, numbered without a gap, and the sequence at the last of them.
-        var changes = await store.ChangesAsync(0, CancellationToken.None);
+        var changes = await store.ChangeLog.ChangesAsync(0, CancellationToken.None);
         Assert.Equal(Enumerable.Range(1, 120).Select(n => (long)n), changes.Select(c => c.Sequence));
         Assert.Equal(documents.Select(d => d.Id).Order(StringComparer.Ordinal), changes.Select(c => c.Id).Order(StringComparer.Ordinal));
-        Assert.Equal(120, await store.SequenceAsync(CancellationToken.None));
+        Assert.Equal(120, await store.ChangeLog.SequenceAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -213,7 +242,7 @@ public sealed class DocumentStoreTests
         Assert.Equal("new", await store.OriginalAsync(current, CancellationToken.None));
         Assert.Equal(2, await RawChunkRowsAsync(prefix, "b"));
         Assert.Equal(["a", "b", "c"], (await store.ListAsync(CancellationToken.None)).Select(d => d.Id));
-        Assert.Equal(4, await store.SequenceAsync(CancellationToken.None));
+        Assert.Equal(4, await store.ChangeLog.SequenceAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -224,7 +253,7 @@ public sealed class DocumentStoreTests
         await Assert.ThrowsAsync<ArgumentException>(() => store.ImportAsync([new("a", "A", "text/plain", "a", Chunks("a", 1)), new("a", "A", "text/plain", "a", Chunks("a", 1))], CancellationToken.None));
 
         Assert.Empty(await store.ListAsync(CancellationToken.None));
-        Assert.Equal(0, await store.SequenceAsync(CancellationToken.None));
+        Assert.Equal(0, await store.ChangeLog.SequenceAsync(CancellationToken.None));
     }
 
     private static List<DocumentChunk> Chunks(string id, int count) =>
