@@ -84,7 +84,7 @@ public sealed class EvidenceExtractorTests
     [Fact]
     public async Task E7_ModelHangsPastTheTimeout_FallsBackToRulesAndFreesTheGate()
     {
-        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = Short });
+        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { Deadlines = new EvidenceOptions().Deadlines with { Total = Short } });
         bed.Server.Enqueue(MlxReply.Hang());
 
         var result = await bed.KoreanAsync();
@@ -99,7 +99,7 @@ public sealed class EvidenceExtractorTests
     public async Task E7_TimeoutMidReply_ClosesTheStreamSoTheHostIsFreeForTheNextCaller()
     {
         // 1 s: the slow reply takes 5 s, the quick one must fit even on a loaded machine.
-        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = TimeSpan.FromSeconds(1) });
+        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { Deadlines = new EvidenceOptions().Deadlines with { Total = TimeSpan.FromSeconds(1) } });
         bed.Server.Enqueue(
             MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.9)), TimeSpan.FromSeconds(5)),
             MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.9))));
@@ -282,7 +282,7 @@ public sealed class EvidenceExtractorTests
     public async Task G2_WaitingLongerThanTheLlmTimeout_StillGetsTheModelsAnswer()
     {
         var llmTimeout = TimeSpan.FromSeconds(1);
-        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { LlmTimeout = llmTimeout, GateWaitBudget = TimeSpan.FromSeconds(10) });
+        await using var bed = await ExtractionBed.StartAsync(new EvidenceOptions { Deadlines = new EvidenceOptions().Deadlines with { Total = llmTimeout }, GateWaitBudget = TimeSpan.FromSeconds(10) });
         bed.Server.Enqueue(MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.EnglishNoticeSentence, 0.9))));
         var held = (await bed.Gates.AcquireAsync(ExtractionBed.Endpoint, GatePriority.Background, TimeSpan.FromSeconds(5), CancellationToken.None)).Lease!;
 

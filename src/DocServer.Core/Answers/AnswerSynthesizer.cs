@@ -47,8 +47,8 @@ public sealed class AnswerSynthesizer(
         GateCallResult<string> call;
         try
         {
-            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                new LanguageModelRequest(rendered, options.MaxAnswerTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout, OnText = onText, Kind = ModelCallKind.Synthesis },
+            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
+                options.Deadlines.On(new LanguageModelRequest(rendered, options.MaxAnswerTokens) { OnText = onText, Kind = ModelCallKind.Synthesis }),
                 request, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)

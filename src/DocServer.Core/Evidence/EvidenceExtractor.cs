@@ -65,8 +65,8 @@ public sealed class EvidenceExtractor(
         var started = time.GetTimestamp();
         try
         {
-            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.LlmTimeout,
-                new LanguageModelRequest(rendered, options.MaxReplyTokens) { FirstTokenTimeout = options.FirstTokenTimeout, IdleTimeout = options.IdleTimeout, Kind = ModelCallKind.Evidence },
+            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
+                options.Deadlines.On(new LanguageModelRequest(rendered, options.MaxReplyTokens) { Kind = ModelCallKind.Evidence }),
                 request, cancellationToken).ConfigureAwait(false);
         }
         catch (GateUnavailableException ex)

@@ -39,14 +39,11 @@ public sealed record EvidenceOptions
     /// <summary>E3: when set and the top raw rerank score reaches it, skip the model. Off by default.</summary>
     public double? FastPathThreshold { get; init; }
 
-    /// <summary>E6/G2: the model call's cap, counted from the grant of the gate lease.</summary>
-    public TimeSpan LlmTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>The streamed reply's first token must come within this (prompt processing of ~2-3K tokens).</summary>
-    public TimeSpan? FirstTokenTimeout { get; init; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>The streamed reply may pause at most this long between chunks.</summary>
-    public TimeSpan? IdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// E6/G2: the model call's deadlines, counted from the grant of the gate lease; the first token must come within
+    /// 20 s (prompt processing of ~2-3K tokens).
+    /// </summary>
+    public Llm.CallDeadlines Deadlines { get; init; } = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10));
 
     /// <summary>E17: how long to wait for the gate before answering rule-only.</summary>
     public TimeSpan GateWaitBudget { get; init; } = TimeSpan.FromSeconds(20);

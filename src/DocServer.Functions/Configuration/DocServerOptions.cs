@@ -1,3 +1,5 @@
+using DocServer.Core.Llm;
+using DocServer.Core.Telemetry;
 namespace DocServer.Functions.Configuration;
 
 /// <summary>
@@ -146,6 +148,15 @@ internal sealed class DocServerOptions
 
     /// <summary>Prefix of every table, container and queue name, so several apps (or tests) can share an account.</summary>
     public string StoragePrefix { get; set; } = "docserver";
+
+    /// <summary>The deadlines of one kind of call, from its three settings (kept flat: they are app settings).</summary>
+    public CallDeadlines Deadlines(ModelCallKind kind) => kind switch
+    {
+        ModelCallKind.Evidence => new(EvidenceTimeout, EvidenceFirstTokenTimeout, EvidenceIdleTimeout),
+        ModelCallKind.Synthesis => new(SynthesisTimeout, SynthesisFirstTokenTimeout, SynthesisIdleTimeout),
+        ModelCallKind.Summary => new(SummaryTimeout, SummaryFirstTokenTimeout, SummaryIdleTimeout),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No deadlines are configured for this kind of call."),
+    };
 
     /// <summary>
     /// Standalone: run the timers and queue listeners in-process (default on). Under the Functions host the app never

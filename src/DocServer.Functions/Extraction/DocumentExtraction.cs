@@ -82,8 +82,9 @@ internal sealed class DocumentExtraction(
             [Prompts.DigestDocumentPlaceholder] = text.Length > MaxDocumentChars ? text[..MaxDocumentChars] : text,
         });
         var pool = models.Pool(options.Value.BackgroundPool);
-        var request = new LanguageModelRequest(prompt, 600) { FirstTokenTimeout = options.Value.SummaryFirstTokenTimeout, IdleTimeout = options.Value.SummaryIdleTimeout, Kind = ModelCallKind.Summary };
-        var call = await gates.CompleteAsync(pool, GatePriority.Background, options.Value.BackgroundWaitBudget, options.Value.SummaryTimeout, request, null, cancellationToken).ConfigureAwait(false);
+        var deadlines = options.Value.Deadlines(ModelCallKind.Summary);
+        var request = deadlines.On(new LanguageModelRequest(prompt, 600) { Kind = ModelCallKind.Summary });
+        var call = await gates.CompleteAsync(pool, GatePriority.Background, options.Value.BackgroundWaitBudget, deadlines.Total, request, null, cancellationToken).ConfigureAwait(false);
         var endpoint = call.Endpoint ?? string.Join(",", pool.Endpoints);
         if (call.Outcome is GateCallOutcome.EndpointDown or GateCallOutcome.HostFailed || (call.Outcome == GateCallOutcome.Stalled && gates.Health?.IsDown(endpoint) != false))
         {

@@ -1,6 +1,8 @@
 using DocServer.Core.Answers;
 using DocServer.Core.Evidence;
 using DocServer.Core.Gates;
+using DocServer.Core.Llm;
+using DocServer.Core.Telemetry;
 using DocServer.Functions.Configuration;
 using DocServer.Llm.Health;
 
@@ -21,13 +23,7 @@ internal static class ModelRegistration
                 sp.GetRequiredService<GateClient>(),
                 sp.GetRequiredService<LanguageModels>().Pool(options.AskPool, options.AskOverflowEndpoint),
                 sp.GetRequiredService<Prompts>().Evidence,
-                new EvidenceOptions
-                {
-                    LlmTimeout = options.EvidenceTimeout,
-                    FirstTokenTimeout = options.EvidenceFirstTokenTimeout,
-                    IdleTimeout = options.EvidenceIdleTimeout,
-                    GateWaitBudget = options.AskWaitBudget,
-                },
+                new EvidenceOptions { Deadlines = options.Deadlines(ModelCallKind.Evidence), GateWaitBudget = options.AskWaitBudget },
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<EvidenceExtractor>>());
         });
@@ -38,13 +34,7 @@ internal static class ModelRegistration
                 sp.GetRequiredService<GateClient>(),
                 sp.GetRequiredService<LanguageModels>().Pool(options.AskPool, options.AskOverflowEndpoint),
                 sp.GetRequiredService<Prompts>().Synthesis,
-                new SynthesisOptions
-                {
-                    LlmTimeout = options.SynthesisTimeout,
-                    FirstTokenTimeout = options.SynthesisFirstTokenTimeout,
-                    IdleTimeout = options.SynthesisIdleTimeout,
-                    GateWaitBudget = options.AskWaitBudget,
-                },
+                new SynthesisOptions { Deadlines = options.Deadlines(ModelCallKind.Synthesis), GateWaitBudget = options.AskWaitBudget },
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<AnswerSynthesizer>>());
         });
