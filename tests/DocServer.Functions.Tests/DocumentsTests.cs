@@ -1,3 +1,4 @@
+using DocServer.Functions.Contracts;
 using System.Net;
 using System.Net.Http.Json;
 using DocServer.Functions.Ask;

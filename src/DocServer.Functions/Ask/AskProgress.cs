@@ -23,7 +23,7 @@ internal sealed class AskProgress(ChannelWriter<SseItem<object>> events)
         Write("retrieved", new AskRetrievedEvent([.. results.Select(r => new AskRetrievedResult(r.DocId, r.ChunkId, r.Title, r.SectionTitle, r.EffectiveScore))]));
 
     public void Evidence(EvidenceResult evidence) =>
-        Write("evidence", new AskEvidenceEvent(evidence.Items, evidence.SkipReason, evidence.Stats.Endpoint));
+        Write("evidence", new AskEvidenceEvent(Contracts.EvidenceItemResponse.From(evidence.Items), evidence.SkipReason, evidence.Stats.Endpoint));
 
     public void Text(string piece) => Write("token", new AskTokenEvent(piece));
 
@@ -43,7 +43,7 @@ internal sealed record AskRetrievedEvent(IReadOnlyList<AskRetrievedResult> Resul
 
 internal sealed record AskRetrievedResult(string DocId, string? ChunkId, string? Title, string? Section, double Score);
 
-internal sealed record AskEvidenceEvent(IReadOnlyList<EvidenceItem> Items, string? SkipReason, string? Endpoint);
+internal sealed record AskEvidenceEvent(IReadOnlyList<Contracts.EvidenceItemResponse> Items, string? SkipReason, string? Endpoint);
 
 internal sealed record AskTokenEvent(string Text);
 

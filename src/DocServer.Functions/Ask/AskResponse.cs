@@ -9,7 +9,7 @@ internal sealed record AskResponse(
     bool Found,
     bool Extractive,
     IReadOnlyList<int> Citations,
-    IReadOnlyList<EvidenceItem> Evidence,
+    IReadOnlyList<Contracts.EvidenceItemResponse> Evidence,
     AskSkipReasons SkipReasons,
     AskEndpoints Endpoints,
     AskTimings Timings);

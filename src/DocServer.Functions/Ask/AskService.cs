@@ -176,7 +176,7 @@ internal sealed class AskService(
             answer.Found,
             answer.Extractive,
             answer.Citations,
-            evidence.Items,
+            Contracts.EvidenceItemResponse.From(evidence.Items),
             new AskSkipReasons(evidence.SkipReason, answer.Reason),
             new AskEndpoints(evidence.Stats.Endpoint, answer.Endpoint),
             new AskTimings(

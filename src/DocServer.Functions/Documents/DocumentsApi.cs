@@ -1,3 +1,4 @@
+using DocServer.Functions.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using DocServer.Functions.Hosting;
 using DocServer.Storage.Documents;
@@ -18,7 +19,7 @@ internal static class DocumentsApi
         return app;
     }
 
-    internal static async Task<Results<Created<DocumentRecord>, ProblemHttpResult>> IngestAsync(HttpRequest request, DocumentIngestion ingestion, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<DocumentResponse>, ProblemHttpResult>> IngestAsync(HttpRequest request, DocumentIngestion ingestion, CancellationToken cancellationToken)
     {
         string? id, title, content, contentType;
         if (request.HasFormContentType)
@@ -65,7 +66,7 @@ internal static class DocumentsApi
         }
 
         var (document, problem) = await ingestion.IngestAsync(id, title, content, contentType, cancellationToken).ConfigureAwait(false);
-        return document is null ? Problems.BadRequest(problem!) : TypedResults.Created($"/api/documents/{document.Id}", document);
+        return document is null ? Problems.BadRequest(problem!) : TypedResults.Created($"/api/documents/{document.Id}", DocumentResponse.From(document));
     }
 
     public const int DefaultPageSize = 100;
@@ -88,12 +89,12 @@ internal static class DocumentsApi
         }
 
         var page = await store.ListPageAsync(size, continuation, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new DocumentList(page.Items, page.Next?.ToString()));
+        return TypedResults.Ok(new DocumentList([.. page.Items.Select(DocumentResponse.From)], page.Next?.ToString()));
     }
 
-    internal static async Task<Results<Ok<DocumentRecord>, ProblemHttpResult>> GetAsync(string id, DocumentStore store, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> GetAsync(string id, DocumentStore store, CancellationToken cancellationToken) =>
         DocumentIngestion.IsValidId(id) && await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } document
-            ? TypedResults.Ok(document)
+            ? TypedResults.Ok(DocumentResponse.From(document))
             : Problems.NotFound($"No document '{id}'. GET /api/documents lists the documents there are.");
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, DocumentStore store, DocumentIndex index, CancellationToken cancellationToken)
@@ -107,6 +108,3 @@ internal static class DocumentsApi
         return TypedResults.NoContent();
     }
 }
-
-/// <summary>GET /api/documents: a page of documents, and the token for the next page (null on the last).</summary>
-internal sealed record DocumentList(IReadOnlyList<DocumentRecord> Items, string? ContinuationToken);

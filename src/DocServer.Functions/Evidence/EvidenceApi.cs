@@ -1,3 +1,4 @@
+using DocServer.Functions.Contracts;
 using DocServer.Core.Evidence;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Hosting;
@@ -21,7 +22,7 @@ internal static class EvidenceApi
         return app;
     }
 
-    internal static async Task<Results<Ok<EvidenceResult>, ProblemHttpResult>> ExtractAsync(
+    internal static async Task<Results<Ok<EvidenceResponse>, ProblemHttpResult>> ExtractAsync(
         EvidenceRequest? request, EvidenceExtractor extractor, IOptions<DocServerOptions> options, CancellationToken cancellationToken)
     {
         var query = request?.Query?.Trim();
@@ -53,7 +54,7 @@ internal static class EvidenceApi
         }
 
         var input = results.Select(r => new SearchResult(r.DocId!, r.ChunkId, r.Title, r.SectionTitle, r.Text!, r.Score, r.RerankScore)).ToList();
-        return TypedResults.Ok(await extractor.ExtractAsync(query, input, null, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(EvidenceResponse.From(await extractor.ExtractAsync(query, input, null, cancellationToken).ConfigureAwait(false)));
     }
 }
 

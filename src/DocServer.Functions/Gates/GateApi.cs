@@ -14,16 +14,16 @@ internal static class GateApi
         return app;
     }
 
-    internal static async Task<Ok<IReadOnlyList<GateStatus>>> StatusAsync(GateClient gates, CancellationToken cancellationToken) =>
+    internal static async Task<Ok<IReadOnlyList<Contracts.GateStatusResponse>>> StatusAsync(GateClient gates, CancellationToken cancellationToken) =>
         TypedResults.Ok(await AllAsync(gates, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Every configured gate's status, in catalog order; <see cref="GateUnavailableException"/> when storage cannot be reached.</summary>
-    internal static async Task<IReadOnlyList<GateStatus>> AllAsync(GateClient gates, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Contracts.GateStatusResponse>> AllAsync(GateClient gates, CancellationToken cancellationToken)
     {
-        var statuses = new List<GateStatus>();
+        var statuses = new List<Contracts.GateStatusResponse>();
         foreach (var gate in gates.Catalog.GateNames)
         {
-            statuses.Add(await gates.GetStatusAsync(gate, cancellationToken).ConfigureAwait(false));
+            statuses.Add(Contracts.GateStatusResponse.From(await gates.GetStatusAsync(gate, cancellationToken).ConfigureAwait(false)));
         }
 
         return statuses;

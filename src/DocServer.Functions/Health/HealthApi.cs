@@ -21,7 +21,7 @@ internal static class HealthApi
 
     internal static async Task<JsonHttpResult<HealthReport>> CheckAsync(GateClient gates, EndpointHealth endpoints, Documents.DocumentIndex index, StorageProvisioner provisioner, HttpResponse response, CancellationToken cancellationToken)
     {
-        IReadOnlyList<GateStatus> statuses = [];
+        IReadOnlyList<Contracts.GateStatusResponse> statuses = [];
         string? storageError = null;
         try
         {
@@ -45,11 +45,11 @@ internal static class HealthApi
             response.Headers.RetryAfter = ErrorResponses.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var report = new HealthReport(status, new StorageHealth(storageError is null, storageError), state, hosts, statuses);
+        var report = new HealthReport(status, new StorageHealth(storageError is null, storageError), state, [.. hosts.Select(Contracts.EndpointHealthResponse.From)], statuses);
         return TypedResults.Json(report, statusCode: storageError is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
 
-internal sealed record HealthReport(string Status, StorageHealth Storage, Documents.IndexState Index, IReadOnlyList<EndpointHealthReport> Endpoints, IReadOnlyList<GateStatus> Gates);
+internal sealed record HealthReport(string Status, StorageHealth Storage, Documents.IndexState Index, IReadOnlyList<Contracts.EndpointHealthResponse> Endpoints, IReadOnlyList<Contracts.GateStatusResponse> Gates);
 
 internal sealed record StorageHealth(bool Reachable, string? Error);
