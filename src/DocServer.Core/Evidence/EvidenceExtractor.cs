@@ -42,16 +42,16 @@ public sealed class EvidenceExtractor(
             return Skip(EvidenceSkipReasons.AllLowRerank, loggedQuery, results.Count);
         }
 
-        var unanchored = candidates.Count(c => !c.Anchored);
+        var attempt = new Attempt(loggedQuery, candidates, results, tokens, candidates.Count(c => !c.Anchored));
         if (options.FastPathThreshold is { } threshold && (results[0].RerankScore ?? 0) >= threshold)
         {
             // E3 judges the reranker's raw score: display scores are rescaled and drift.
-            return Fallback(EvidenceSkipReasons.FastPath, loggedQuery, candidates, results, tokens, unanchored, 0, 0, $"top_rerank={results[0].RerankScore:F2}");
+            return Fallback(EvidenceSkipReasons.FastPath, attempt, 0, 0, $"top_rerank={results[0].RerankScore:F2}");
         }
 
         if (prompt is null)
         {
-            return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, 0, 0, "evidence prompt not loaded");
+            return Fallback(EvidenceSkipReasons.LlmError, attempt, 0, 0, "evidence prompt not loaded");
         }
 
         var rendered = prompt.Render(new Dictionary<string, string>
@@ -61,37 +61,41 @@ public sealed class EvidenceExtractor(
         });
 
         // E6: one batched call, through the gate (G1), its timeout counted from the grant (G2).
-        GateCallResult<string> call;
         var started = time.GetTimestamp();
         try
         {
-            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
+            var call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
                 options.Deadlines.On(new LanguageModelRequest(rendered, options.MaxReplyTokens) { Kind = ModelCallKind.Evidence }),
                 request, cancellationToken).ConfigureAwait(false);
+            return Called(call, FromCall(call, attempt));
         }
         catch (GateUnavailableException ex)
         {
             // Never call a model without its gate: answer from the documents.
-            return Fallback(EvidenceSkipReasons.GateUnavailable, loggedQuery, candidates, results, tokens, unanchored, 0, 0, ex.Message);
+            return Fallback(EvidenceSkipReasons.GateUnavailable, attempt, 0, 0, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // E7: any failure of the call itself is a fallback for the user, and a warning for us.
-            return Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, 0, time.GetElapsedTime(started).TotalMilliseconds, $"{ex.GetType().Name}: {ex.Message}");
+            return Fallback(EvidenceSkipReasons.LlmError, attempt, 0, time.GetElapsedTime(started).TotalMilliseconds, $"{ex.GetType().Name}: {ex.Message}");
         }
+    }
 
+    /// <summary>E7, E8, E9-E14, E17, E18: what the call came to, as evidence.</summary>
+    private EvidenceResult FromCall(GateCallResult<string> call, Attempt attempt)
+    {
         var waitMs = call.Waited.TotalMilliseconds;
         var llmMs = call.CallElapsed.TotalMilliseconds;
         switch (call.Outcome)
         {
             case GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull:
-                return Called(call, Fallback(EvidenceSkipReasons.GateWaitBudget, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString()));
+                return Fallback(EvidenceSkipReasons.GateWaitBudget, attempt, waitMs, llmMs, call.Outcome.ToString());
             case GateCallOutcome.EndpointDown:
-                return Called(call, Fallback(EvidenceSkipReasons.LlmUnavailable, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"endpoints {string.Join(", ", models.Endpoints)} are down"));
+                return Fallback(EvidenceSkipReasons.LlmUnavailable, attempt, waitMs, llmMs, $"endpoints {string.Join(", ", models.Endpoints)} are down");
             case GateCallOutcome.TimedOut or GateCallOutcome.Stalled:
-                return Called(call, Fallback(EvidenceSkipReasons.LlmTimeout, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"{call.Outcome} after {llmMs:F0} ms"));
+                return Fallback(EvidenceSkipReasons.LlmTimeout, attempt, waitMs, llmMs, $"{call.Outcome} after {llmMs:F0} ms");
             case GateCallOutcome.LeaseLost or GateCallOutcome.HostFailed:
-                return Called(call, Fallback(EvidenceSkipReasons.LlmError, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, call.Outcome.ToString()));
+                return Fallback(EvidenceSkipReasons.LlmError, attempt, waitMs, llmMs, call.Outcome.ToString());
             default:
                 break;
         }
@@ -99,20 +103,20 @@ public sealed class EvidenceExtractor(
         if (EvidenceReplyParser.TryParse(call.Value) is not { } reply)
         {
             var raw = call.Value ?? string.Empty;
-            return Called(call, Fallback(EvidenceSkipReasons.ParseFailed, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"raw={(raw.Length > 200 ? raw[..200] : raw)}"));
+            return Fallback(EvidenceSkipReasons.ParseFailed, attempt, waitMs, llmMs, $"raw={(raw.Length > 200 ? raw[..200] : raw)}");
         }
 
-        var (kept, used, exact, snapped, dropped, expanded) = _rules.AcceptModelItems(reply, candidates, tokens);
+        var (kept, used, exact, snapped, dropped, expanded) = _rules.AcceptModelItems(reply, attempt.Candidates, attempt.Tokens);
         if (kept.Count == 0)
         {
-            return Called(call, Fallback(EvidenceSkipReasons.AllLlmRejected, loggedQuery, candidates, results, tokens, unanchored, waitMs, llmMs, $"items={reply.Count} dropped_ungrounded={dropped}"));
+            return Fallback(EvidenceSkipReasons.AllLlmRejected, attempt, waitMs, llmMs, $"items={reply.Count} dropped_ungrounded={dropped}");
         }
 
-        var supplement = _rules.Supplement(kept, candidates, tokens, used);
+        var supplement = _rules.Supplement(kept, attempt.Candidates, attempt.Tokens, used);
         var reason = supplement.Count > 0 ? EvidenceSkipReasons.SparseSupplemented : null;
-        var items = EvidenceRules.Order(kept.Concat(supplement), results);
-        EvidenceLog.Accepted(logger, reason, loggedQuery, candidates.Count, items.Count, exact, snapped, dropped, supplement.Count, expanded, waitMs, llmMs);
-        return new EvidenceResult(items, reason, new EvidenceStats(candidates.Count, items.Count, expanded, exact, snapped, dropped, supplement.Count, unanchored, waitMs, llmMs) { Endpoint = call.Endpoint });
+        var items = EvidenceRules.Order(kept.Concat(supplement), attempt.Results);
+        EvidenceLog.Accepted(logger, reason, attempt.LoggedQuery, attempt.Candidates.Count, items.Count, exact, snapped, dropped, supplement.Count, expanded, waitMs, llmMs);
+        return new EvidenceResult(items, reason, new EvidenceStats(attempt.Candidates.Count, items.Count, expanded, exact, snapped, dropped, supplement.Count, attempt.Unanchored, waitMs, llmMs));
     }
 
     /// <summary>Says which endpoint the model call went to, whatever became of its reply.</summary>
@@ -125,11 +129,14 @@ public sealed class EvidenceExtractor(
         return new EvidenceResult([], reason, EvidenceStats.Empty);
     }
 
-    private EvidenceResult Fallback(
-        string reason, string loggedQuery, IReadOnlyList<EvidenceCandidate> candidates, IReadOnlyList<SearchResult> results, QueryTokens tokens, int unanchored, double waitMs, double llmMs, string detail)
+    /// <summary>E14: rule spans from every candidate, and why the model's were not used.</summary>
+    private EvidenceResult Fallback(string reason, Attempt attempt, double waitMs, double llmMs, string detail)
     {
-        var items = EvidenceRules.Order(_rules.RuleOnly(candidates, tokens), results);
-        EvidenceLog.Fallback(logger, reason, loggedQuery, candidates.Count, items.Count, unanchored, waitMs, llmMs, detail);
-        return new EvidenceResult(items, reason, EvidenceStats.Empty with { Candidates = candidates.Count, Kept = items.Count, UnanchoredWindows = unanchored, GateWaitMs = waitMs, LlmMs = llmMs });
+        var items = EvidenceRules.Order(_rules.RuleOnly(attempt.Candidates, attempt.Tokens), attempt.Results);
+        EvidenceLog.Fallback(logger, reason, attempt.LoggedQuery, attempt.Candidates.Count, items.Count, attempt.Unanchored, waitMs, llmMs, detail);
+        return new EvidenceResult(items, reason, EvidenceStats.Empty with { Candidates = attempt.Candidates.Count, Kept = items.Count, UnanchoredWindows = attempt.Unanchored, GateWaitMs = waitMs, LlmMs = llmMs });
     }
+
+    /// <summary>One extraction's inputs, once its candidates are chosen.</summary>
+    private sealed record Attempt(string LoggedQuery, IReadOnlyList<EvidenceCandidate> Candidates, IReadOnlyList<SearchResult> Results, QueryTokens Tokens, int Unanchored);
 }
