@@ -52,25 +52,7 @@ internal static class DocServerTelemetry
                 options.IncludeScopes = false;
             });
 
-        if (export.AzureMonitorConnectionString is { } connection)
-        {
-            telemetry
-                .WithTracing(t => t.AddAzureMonitorTraceExporter(o =>
-                {
-                    o.ConnectionString = connection;
-                    // Since 1.6 the exporter samples 5 traces a second by default; ours decides instead (see below).
-                    o.SamplingRatio = 1.0f;
-                    o.TracesPerSecond = null;
-                }))
-                .WithMetrics(m => m.AddAzureMonitorMetricExporter(o => o.ConnectionString = connection))
-                .WithLogging(l => l.AddAzureMonitorLogExporter(o => o.ConnectionString = connection));
-        }
-
-        if (export.ToOtlp)
-        {
-            // Reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself, as every OpenTelemetry SDK does.
-            telemetry.UseOtlpExporter();
-        }
+        AddExporters(telemetry, export);
 
         // Last, because the Azure Monitor exporter sets a sampler of its own (rate-limited), which would keep the
         // background loops' traces and drop an ask's when they come in a burst. A caller's (or the Functions host's)
@@ -84,6 +66,30 @@ internal static class DocServerTelemetry
             localParentNotSampled: new AlwaysOffSampler())));
 
         return builder;
+    }
+
+    /// <summary>Where the telemetry goes, by the settings Azure and OpenTelemetry define (<see cref="TelemetryExport"/>).</summary>
+    private static void AddExporters(OpenTelemetryBuilder telemetry, TelemetryExport export)
+    {
+        if (export.AzureMonitorConnectionString is { } connection)
+        {
+            telemetry
+                .WithTracing(t => t.AddAzureMonitorTraceExporter(o =>
+                {
+                    o.ConnectionString = connection;
+                    // Since 1.6 the exporter samples 5 traces a second by default; our sampler decides instead (AddDocServerTelemetry).
+                    o.SamplingRatio = 1.0f;
+                    o.TracesPerSecond = null;
+                }))
+                .WithMetrics(m => m.AddAzureMonitorMetricExporter(o => o.ConnectionString = connection))
+                .WithLogging(l => l.AddAzureMonitorLogExporter(o => o.ConnectionString = connection));
+        }
+
+        if (export.ToOtlp)
+        {
+            // Reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself, as every OpenTelemetry SDK does.
+            telemetry.UseOtlpExporter();
+        }
     }
 
     /// <summary>
