@@ -20,7 +20,7 @@ internal static class AskApi
     }
 
     internal static async Task<Results<Ok<AskResponse>, Accepted<AskAccepted>, ProblemHttpResult>> AskAsync(
-        AskRequest? request, AskService asks, AskJobs jobs, IOptions<DocServerOptions> options, CancellationToken cancellationToken)
+        AskRequest? request, AskService asks, AskJobs jobs, IOptions<DocServerOptions> options, HttpResponse response, CancellationToken cancellationToken)
     {
         if (Question(request, options.Value) is not { } question)
         {
@@ -34,7 +34,10 @@ internal static class AskApi
             return TypedResults.Accepted(url, new AskAccepted(id, AskStatus.Running.ToText(), url));
         }
 
-        return TypedResults.Ok(await asks.AskAsync(question, null, cancellationToken).ConfigureAwait(false));
+        // A queued ask waits for the index; one answered now is refused until the index is whole.
+        return asks.StillLoading() is { } loading
+            ? Problems.StillLoading(loading, response)
+            : TypedResults.Ok(await asks.AskAsync(question, null, cancellationToken).ConfigureAwait(false));
     }
 
     internal static async Task<Results<Ok<AskResponse>, Accepted<AskAccepted>, ProblemHttpResult>> GetAskAsync(string id, AskJobs jobs, HttpResponse response, CancellationToken cancellationToken)
@@ -60,10 +63,17 @@ internal static class AskApi
     }
 
     /// <summary>POST /api/ask/stream: the same ask as server-sent events (see AskProgress); bad input is a 400 before any event.</summary>
-    internal static Results<ServerSentEventsResult<object>, ProblemHttpResult> Stream(AskRequest? request, AskService asks, IOptions<DocServerOptions> options, CancellationToken cancellationToken) =>
-        Question(request, options.Value) is { } question
-            ? TypedResults.ServerSentEvents(asks.StreamAsync(question, cancellationToken))
-            : Problem(request, options.Value);
+    internal static Results<ServerSentEventsResult<object>, ProblemHttpResult> Stream(AskRequest? request, AskService asks, IOptions<DocServerOptions> options, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (Question(request, options.Value) is not { } question)
+        {
+            return Problem(request, options.Value);
+        }
+
+        return asks.StillLoading() is { } loading
+            ? Problems.StillLoading(loading, response)
+            : TypedResults.ServerSentEvents(asks.StreamAsync(question, cancellationToken));
+    }
 
     private static string? Question(AskRequest? request, DocServerOptions options) =>
         request?.Question?.Trim() is { Length: > 0 } question && question.Length <= options.MaxQuestionChars ? question : null;

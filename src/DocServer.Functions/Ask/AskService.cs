@@ -22,6 +22,21 @@ internal sealed class AskService(
     TimeProvider time,
     ILogger<AskService> logger)
 {
+    /// <summary>
+    /// Null when asks can be answered; while this instance still loads its index, how far it is (the ask is refused
+    /// and counted with outcome not_ready).
+    /// </summary>
+    public IndexLoading? StillLoading()
+    {
+        if (index.Loading is not { } loading)
+        {
+            return null;
+        }
+
+        metrics.Asked("not_ready", nameof(IndexLoading), TimeSpan.Zero);
+        return loading;
+    }
+
     /// <summary>Answers <paramref name="question"/>; <paramref name="arrivedAt"/> is when the ask arrived (now unless it was queued).</summary>
     public Task<AskResponse> AskAsync(string question, DateTimeOffset? arrivedAt, CancellationToken cancellationToken) =>
         RunAsync(question, arrivedAt, null, cancellationToken);
@@ -62,10 +77,6 @@ internal sealed class AskService(
         {
             var logged = Core.Text.QueryForLog.Of(question);
             AskLog.StreamAbandoned(logger, logged);
-        }
-        catch (IndexNotReadyException ex)
-        {
-            progress.Error(StatusCodes.Status503ServiceUnavailable, "Still starting", ex.Message);
         }
         catch (Exception ex) when (ErrorResponses.IsStorageOutage(ex))
         {
@@ -119,7 +130,6 @@ internal sealed class AskService(
             var outcome = ex switch
             {
                 OperationCanceledException when cancellationToken.IsCancellationRequested => "cancelled",
-                IndexNotReadyException => "not_ready",
                 _ => "error",
             };
             activity?.SetTag(PipelineTags.AskOutcome, outcome);

@@ -12,7 +12,7 @@ namespace DocServer.Functions.Documents;
 /// loaded after the app already listens (<see cref="IndexLoader"/>): from the newest snapshot's index segments where a
 /// document's version there is its current one, from its chunk rows otherwise; then kept fresh in the background every
 /// IndexRefreshInterval, loading only the documents that changed. A search never waits for storage: it answers
-/// from what the index holds, or, before the first load is complete, refuses with <see cref="IndexNotReadyException"/>.
+/// from what the index holds; before the first load is complete it says how far the load is (<see cref="Loading"/>).
 /// Changes made by this instance apply at once.
 /// </summary>
 internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snapshots, IOptions<DocServerOptions> options, TimeProvider time, ILogger<DocumentIndex> logger)
@@ -54,8 +54,12 @@ internal sealed class DocumentIndex(DocumentStore store, IndexSnapshotStore snap
         Interlocked.Read(ref _sequence),
         Interlocked.Read(ref _refreshedAt) is var at and not 0 ? Math.Round(time.GetElapsedTime(at).TotalSeconds, 1) : null);
 
+    /// <summary>Null once the first load is complete; until then, how far it is.</summary>
+    public IndexLoading? Loading => _ready ? null : new(Volatile.Read(ref _documentsLoaded), Volatile.Read(ref _documentsToLoad));
+
+    /// <summary>The best chunks for <paramref name="query"/>; only once <see cref="Loading"/> is null (asks check it first).</summary>
     public IReadOnlyList<SearchResult> Search(string query, int top) =>
-        _ready ? _index.Search(query, top) : throw new IndexNotReadyException(Volatile.Read(ref _documentsLoaded), Volatile.Read(ref _documentsToLoad));
+        _ready ? _index.Search(query, top) : throw new InvalidOperationException("The index is still loading: check Loading before searching.");
 
     public void Put(DocumentRecord document, IReadOnlyList<DocumentChunk> chunks)
     {

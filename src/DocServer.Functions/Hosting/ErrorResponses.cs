@@ -30,12 +30,6 @@ internal static class ErrorResponses
                     : bad.Message;
                 FunctionLog.ClientError(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, bad.StatusCode, context.ProblemDetails.Detail);
             }
-            else if (error is Documents.IndexNotReadyException loading)
-            {
-                context.ProblemDetails.Title = "Still starting";
-                context.ProblemDetails.Detail = loading.Message;
-                http.Response.Headers.RetryAfter = IndexRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
             else if (error is not null && IsStorageOutage(error))
             {
                 // Storage back without our tables (a restored account) answers 503 until they are created again.
@@ -56,11 +50,11 @@ internal static class ErrorResponses
             {
                 // Bad request bodies (malformed JSON, too large) are the caller's to fix, not server errors.
                 BadHttpRequestException bad => bad.StatusCode,
-                _ when IsStorageOutage(ex) || ex is Documents.IndexNotReadyException => StatusCodes.Status503ServiceUnavailable,
+                _ when IsStorageOutage(ex) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
             // Client errors and outages are logged above, once, without a stack trace; real faults keep the middleware's error log.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or Documents.IndexNotReadyException || IsStorageOutage(context.Exception),
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException || IsStorageOutage(context.Exception),
         });
         app.UseStatusCodePages();
         return app;
