@@ -4,6 +4,7 @@ using DocServer.Core.Gates;
 using DocServer.Functions.Ask;
 using DocServer.Functions.Extraction;
 using DocServer.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -11,6 +12,35 @@ namespace DocServer.Functions.Tests;
 
 public sealed class AskTests(ITestOutputHelper output)
 {
+    [Fact]
+    public async Task Ask_BeforeTheIndexHasLoaded_Is503StillStartingWithRetryAfter_PlainAndStreamed_AndNoModelIsAsked()
+    {
+        // Storage that refuses: the index can never finish its first load.
+        await using var mlx = await ScriptedMlxServer.StartAsync();
+        var settings = AppSettings.AsConfiguration(AppSettings.For($"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteServer.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{LoopbackPorts.Free()}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{LoopbackPorts.Free()}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{LoopbackPorts.Free()}/devstoreaccount1", mlx.BaseUrl, "n" + Guid.NewGuid().ToString("N")[..12]));
+        await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
+        using var client = factory.CreateClient();
+
+        var plain = await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
+        var streamed = await client.PostAsJsonAsync("/api/ask/stream", new { question = EvidenceFixtures.EnglishQuestion });
+
+        foreach (var response in new[] { plain, streamed })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+            Assert.Contains("still loading its search index", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty(mlx.Requests);
+    }
+
     [Fact]
     public async Task TwentyThreeConcurrentAsks_ZeroViolationsZeroErrorsEveryCitationExists()
     {
