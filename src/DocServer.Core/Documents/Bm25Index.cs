@@ -3,7 +3,7 @@ using DocServer.Core.Evidence;
 namespace DocServer.Core.Documents;
 
 /// <summary>
-/// An in-memory BM25 index over chunks (k1 = 1.2, b = 0.75). Scores are normalised to 0..1 by the best score
+/// An in-memory BM25 index over chunks (<see cref="Bm25Scoring"/>). Scores are normalised to 0..1 by the best score
 /// the query could reach (every query term at saturation), so they mean the same across queries and can stand
 /// in for rerank scores (E2's 0.25 cut). Terms are interned; each term's postings are two growing int arrays
 /// (chunk ordinals ascending, frequencies). A search is document-at-a-time with max-score pruning: a chunk that
@@ -14,9 +14,6 @@ namespace DocServer.Core.Documents;
 /// </summary>
 public sealed class Bm25Index
 {
-    internal const double K1 = 1.2;
-    internal const double B = 0.75;
-
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly List<PostingList> _lists = [];
@@ -196,7 +193,7 @@ public sealed class Bm25Index
             ordinals[i] = ordinal;
             _totalLength += terms.Count;
             _live++;
-            foreach (var (term, frequency) in Frequencies(terms))
+            foreach (var (term, frequency) in terms.CountBy(t => t, StringComparer.Ordinal))
             {
                 ListOf(term).Append(ordinal, frequency, terms.Count);
             }
@@ -226,15 +223,15 @@ public sealed class Bm25Index
                 {
                     // A word of the question that no chunk has counts against every chunk; a Hangul bigram
                     // spanning a particle (절차와 -> 차와) is an artefact of splitting and does not.
-                    counted += IsHangulBigram(term) ? 0 : 1;
+                    counted += term.Length == 2 && Text.Hangul.IsSyllable(term[0]) ? 0 : 1;
                     continue;
                 }
 
                 counted++;
                 var list = _lists[id];
-                var idf = Math.Log(1 + ((_live - list.Live + 0.5) / (list.Live + 0.5)));
-                ceiling += idf * (K1 + 1);
-                active.Add(new TermCursor(list, active.Count, idf, Score(idf, list.MaxFrequency, list.MinLength, averageLength), _chunks));
+                var idf = Bm25Scoring.Idf(_live, list.Live);
+                ceiling += Bm25Scoring.Saturated(idf);
+                active.Add(new TermCursor(list, active.Count, idf, Bm25Scoring.Score(idf, list.MaxFrequency, list.MinLength, averageLength), _chunks));
             }
 
             if (active.Count == 0)
@@ -252,21 +249,6 @@ public sealed class Bm25Index
         }
     }
 
-    /// <summary>One term's BM25 contribution for a chunk: the one formula every score and bound uses.</summary>
-    internal static double Score(double idf, int frequency, int length, double averageLength) =>
-        idf * frequency * (K1 + 1) / (frequency + (K1 * (1 - B + (B * length / averageLength))));
-
-    private static Dictionary<string, int> Frequencies(List<string> terms)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var term in terms)
-        {
-            counts[term] = counts.GetValueOrDefault(term) + 1;
-        }
-
-        return counts;
-    }
-
     private PostingList ListOf(string term)
     {
         if (!_termIds.TryGetValue(term, out var id))
@@ -277,8 +259,6 @@ public sealed class Bm25Index
 
         return _lists[id];
     }
-
-    private static bool IsHangulBigram(string term) => term.Length == 2 && Text.Hangul.IsSyllable(term[0]);
 
     private bool RemoveLocked(string docId)
     {

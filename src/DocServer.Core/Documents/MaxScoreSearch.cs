@@ -119,7 +119,7 @@ internal sealed class MaxScoreSearch
     private double Contribute(int term, int chunk, double[] contributions, bool[] held)
     {
         var cursor = _terms[term];
-        var score = Bm25Index.Score(cursor.Idf, cursor.Frequency, _lengths[chunk], _averageLength);
+        var score = Bm25Scoring.Score(cursor.Idf, cursor.Frequency, _lengths[chunk], _averageLength);
         contributions[cursor.QueryIndex] = score;
         held[cursor.QueryIndex] = true;
         return score;
