@@ -7,7 +7,7 @@ namespace DocServer.Functions.Documents;
 /// refreshes it every IndexRefreshInterval, off the ask path, and writes the snapshot when it is due. Storage
 /// failures are logged and retried at the interval; the index keeps answering from what it holds.
 /// </summary>
-internal sealed class IndexLoader(DocumentIndex index, StorageProvisioner provisioner, TimeProvider time, ILogger<IndexLoader> logger) : BackgroundService
+internal sealed class IndexLoader(DocumentIndex index, IndexRefresher refresher, IndexSnapshotWriter writer, StorageProvisioner provisioner, TimeProvider time, ILogger<IndexLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,13 +19,13 @@ internal sealed class IndexLoader(DocumentIndex index, StorageProvisioner provis
             try
             {
                 var wasReady = index.IsReady;
-                await index.RefreshAsync(stoppingToken).ConfigureAwait(false);
-                await index.WriteSnapshotIfDueAsync(stoppingToken).ConfigureAwait(false);
+                await refresher.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                await writer.WriteIfDueAsync(stoppingToken).ConfigureAwait(false);
                 if (!wasReady)
                 {
                     var state = index.State;
                     var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
-                    var load = index.LastLoad;
+                    var load = refresher.LastLoad;
                     FunctionLog.IndexLoaded(logger, state.Documents, state.FromSnapshot, state.Chunks, elapsedMs, load?.SnapshotLoadedMs ?? 0, load?.ListedMs ?? 0, load?.BuildMs ?? 0);
                 }
             }
@@ -43,7 +43,7 @@ internal sealed class IndexLoader(DocumentIndex index, StorageProvisioner provis
 
             try
             {
-                await Task.Delay(index.RefreshInterval, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(refresher.Interval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

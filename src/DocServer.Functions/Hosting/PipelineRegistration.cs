@@ -11,6 +11,8 @@ internal static class PipelineRegistration
     public static IServiceCollection AddDocServerPipeline(this IServiceCollection services)
     {
         services.AddSingleton<DocumentIndex>();
+        services.AddSingleton<IndexRefresher>();
+        services.AddSingleton<IndexSnapshotWriter>();
         services.AddSingleton<DocumentIngestion>();
         services.AddSingleton<AskService>();
         services.AddSingleton<AskJobs>();
