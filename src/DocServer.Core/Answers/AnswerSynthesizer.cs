@@ -65,16 +65,7 @@ public sealed class AnswerSynthesizer(
         var waitMs = call.Waited.TotalMilliseconds;
         var llmMs = call.CallElapsed.TotalMilliseconds;
         var reply = ModelReply.WithoutReasoning(call.Value ?? string.Empty).Trim();
-        var reason = call.Outcome switch
-        {
-            GateCallOutcome.Completed when reply.Length == 0 => "synthesis_empty",
-            GateCallOutcome.Completed => null,
-            GateCallOutcome.TimedOut or GateCallOutcome.Stalled => "synthesis_timeout",
-            GateCallOutcome.EndpointDown => "synthesis_llm_unavailable",
-            GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull => "synthesis_gate_wait_budget",
-            _ => "synthesis_error",
-        };
-        if (reason is not null)
+        if (FallbackReason(call.Outcome, reply) is { } reason)
         {
             SynthesisLog.Failed(logger, reason, call.Outcome.ToString(), llmMs);
             return ExtractiveAnswer(query, evidence, reason, waitMs, llmMs) with { Endpoint = call.Endpoint };
@@ -85,6 +76,17 @@ public sealed class AnswerSynthesizer(
         SynthesisLog.Answered(logger, logged, evidence.Count, cited.Count, waitMs, llmMs);
         return new Answer(text, cited, Found: true, Extractive: false, null, waitMs, llmMs) { Endpoint = call.Endpoint };
     }
+
+    /// <summary>Why a call's reply cannot be the answer (the answer is then the evidence itself), or null when it can.</summary>
+    private static string? FallbackReason(GateCallOutcome outcome, string reply) => outcome switch
+    {
+        GateCallOutcome.Completed when reply.Length == 0 => "synthesis_empty",
+        GateCallOutcome.Completed => null,
+        GateCallOutcome.TimedOut or GateCallOutcome.Stalled => "synthesis_timeout",
+        GateCallOutcome.EndpointDown => "synthesis_llm_unavailable",
+        GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull => "synthesis_gate_wait_budget",
+        _ => "synthesis_error",
+    };
 
     /// <summary>The evidence itself, quoted with its citations: an honest answer when no model is available.</summary>
     public Answer ExtractiveAnswer(string query, IReadOnlyList<EvidenceItem> evidence, string reason, double waitMs, double llmMs)

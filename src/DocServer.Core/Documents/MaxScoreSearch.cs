@@ -43,12 +43,7 @@ internal sealed class MaxScoreSearch
         var threshold = double.NegativeInfinity;
         while (true)
         {
-            var chunk = int.MaxValue;
-            for (var i = essential; i < _terms.Length; i++)
-            {
-                chunk = Math.Min(chunk, _terms[i].Current);
-            }
-
+            var chunk = NextCandidate(essential);
             if (chunk == int.MaxValue)
             {
                 break;
@@ -71,26 +66,47 @@ internal sealed class MaxScoreSearch
             }
 
             var (score, matched) = ExactScore(contributions, held);
-            if (_best.Count < _top)
-            {
-                _best.Enqueue(new Hit(chunk, score, matched), new Hit(chunk, score, matched));
-            }
-            else if (score > threshold)
-            {
-                _best.DequeueEnqueue(new Hit(chunk, score, matched), new Hit(chunk, score, matched));
-            }
-
-            if (_best.Count == _top)
-            {
-                threshold = _best.Peek().Score;
-                while (essential < _terms.Length && _prefixBounds[essential] < threshold - Margin(threshold))
-                {
-                    essential++;
-                }
-            }
+            Keep(new Hit(chunk, score, matched), ref threshold, ref essential);
         }
 
         return [.. _best.UnorderedItems.Select(e => e.Element).OrderByDescending(h => h.Score).ThenBy(h => h.Ordinal)];
+    }
+
+    /// <summary>The lowest chunk any essential term is on, or <see cref="int.MaxValue"/> when they are all used up.</summary>
+    private int NextCandidate(int essential)
+    {
+        var chunk = int.MaxValue;
+        for (var i = essential; i < _terms.Length; i++)
+        {
+            chunk = Math.Min(chunk, _terms[i].Current);
+        }
+
+        return chunk;
+    }
+
+    /// <summary>
+    /// Keeps the hit if it is among the best so far; once there are top hits, the threshold is the weakest of them,
+    /// and terms whose bounds together cannot lift a chunk past it stop being essential.
+    /// </summary>
+    private void Keep(Hit hit, ref double threshold, ref int essential)
+    {
+        if (_best.Count < _top)
+        {
+            _best.Enqueue(hit, hit);
+        }
+        else if (hit.Score > threshold)
+        {
+            _best.DequeueEnqueue(hit, hit);
+        }
+
+        if (_best.Count == _top)
+        {
+            threshold = _best.Peek().Score;
+            while (essential < _terms.Length && _prefixBounds[essential] < threshold - Margin(threshold))
+            {
+                essential++;
+            }
+        }
     }
 
     /// <summary>

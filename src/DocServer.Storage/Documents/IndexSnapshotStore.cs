@@ -95,22 +95,7 @@ public sealed class IndexSnapshotStore
     {
         ArgumentNullException.ThrowIfNull(documentIds);
         ArgumentNullException.ThrowIfNull(export);
-        var writer = _container.GetBlobClient(Writer);
-        try
-        {
-            await writer.UploadAsync(BinaryData.Empty, overwrite: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // There already, or leased by a writer right now: either way the lease below decides.
-        }
-
-        var lease = writer.GetBlobLeaseClient();
-        try
-        {
-            await lease.AcquireAsync(WriterLease, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        if (await TryLeaseWriterAsync(cancellationToken).ConfigureAwait(false) is not { } lease)
         {
             return false;
         }
@@ -136,25 +121,56 @@ public sealed class IndexSnapshotStore
             await _container.GetBlobClient(Manifest).UploadAsync(
                 BinaryData.FromObjectAsJson(new IndexSnapshot(generation, Shards, count), Json), overwrite: true, cancellationToken).ConfigureAwait(false);
 
-            // Readers that read the old manifest a moment ago may still be reading its generation: keep that one,
-            // delete the ones before it and anything of an older format.
-            bool Kept(string name) =>
-                name is Writer or Manifest
-                || name.StartsWith($"s-{generation}/", StringComparison.Ordinal)
-                || (previous is not null && name.StartsWith($"s-{previous}/", StringComparison.Ordinal));
-            await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
-            {
-                if (!Kept(blob.Name))
-                {
-                    await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            await DeleteOlderThanAsync(generation, previous, cancellationToken).ConfigureAwait(false);
             return true;
         }
         finally
         {
             await lease.ReleaseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The writer lease (a blob created if missing), or null when another instance is writing now.</summary>
+    private async Task<Azure.Storage.Blobs.Specialized.BlobLeaseClient?> TryLeaseWriterAsync(CancellationToken cancellationToken)
+    {
+        var writer = _container.GetBlobClient(Writer);
+        try
+        {
+            await writer.UploadAsync(BinaryData.Empty, overwrite: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // There already, or leased by a writer right now: either way the lease below decides.
+        }
+
+        var lease = writer.GetBlobLeaseClient();
+        try
+        {
+            await lease.AcquireAsync(WriterLease, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return lease;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Readers that read the old manifest a moment ago may still be reading its generation: keep that one and the new
+    /// one, delete the generations before them and anything of an older format.
+    /// </summary>
+    private async Task DeleteOlderThanAsync(string generation, string? previous, CancellationToken cancellationToken)
+    {
+        bool Kept(string name) =>
+            name is Writer or Manifest
+            || name.StartsWith($"s-{generation}/", StringComparison.Ordinal)
+            || (previous is not null && name.StartsWith($"s-{previous}/", StringComparison.Ordinal));
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
+        {
+            if (!Kept(blob.Name))
+            {
+                await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
