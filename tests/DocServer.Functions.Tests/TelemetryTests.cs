@@ -201,11 +201,7 @@ public sealed class TelemetryTests
         await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
-        var ingestTrace = ActivityTraceId.CreateRandom();
-        using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = JsonContent.Create(new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }) };
-        ingest.Headers.Add("traceparent", $"00-{ingestTrace}-{ActivitySpanId.CreateRandom()}-01");
-        Assert.True((await client.SendAsync(ingest)).IsSuccessStatusCode);
-        var message = Assert.Single(await app.Services.GetRequiredService<StorageResources>().Extract.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None));
+        var (ingestTrace, message) = await IngestInATraceAsync(app, client);
 
         // What the worker does around an invocation: a span of its own source, in the host's trace.
         using var workerSource = new ActivitySource(Hosting.FunctionInvoker.WorkerActivitySource);
@@ -236,12 +232,7 @@ public sealed class TelemetryTests
         await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
-        var ingestTrace = ActivityTraceId.CreateRandom();
-        using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = JsonContent.Create(new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }) };
-        ingest.Headers.Add("traceparent", $"00-{ingestTrace}-{ActivitySpanId.CreateRandom()}-01");
-        Assert.True((await client.SendAsync(ingest)).IsSuccessStatusCode);
-        var queue = app.Services.GetRequiredService<StorageResources>().Extract;
-        var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None));
+        var (ingestTrace, message) = await IngestInATraceAsync(app, client);
 
         // What the isolated worker does with a queue message: the Extract function, with the message text as sent.
         await app.Function<Extraction.ExtractFunction>().Extract(message.Text, CancellationToken.None);
@@ -302,6 +293,17 @@ public sealed class TelemetryTests
             $"a trace started by {s.Source.Name} '{s.DisplayName}' ({s.Kind})"));
         // Storage calls are still traced inside the work that makes them.
         Assert.Contains(telemetry.AllSpans(), s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.ParentSpanId != default);
+    }
+
+    /// <summary>Ingests a document inside a caller's trace; its trace id, and the extraction message it queued.</summary>
+    private static async Task<(ActivityTraceId Trace, Storage.Queues.WorkItem Message)> IngestInATraceAsync(AppFactory app, HttpClient client)
+    {
+        var trace = ActivityTraceId.CreateRandom();
+        using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = JsonContent.Create(new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }) };
+        ingest.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        Assert.True((await client.SendAsync(ingest)).IsSuccessStatusCode);
+        var message = Assert.Single(await app.Services.GetRequiredService<StorageResources>().Extract.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None));
+        return (trace, message);
     }
 
     private static async Task IngestTenancyAsync(HttpClient client)
