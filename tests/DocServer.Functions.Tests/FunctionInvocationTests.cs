@@ -196,7 +196,7 @@ public sealed class FunctionInvocationTests
         app.Mlx.ReplyWith(_ => MlxReply.Text("not the JSON asked for"));
         using var client = app.CreateClient();
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
-        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single(l => l.Function == "Extract");
+        var listener = ExtractListener(app, new RecordingLogger<QueueListener>());
         var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
 
         var attempts = 0;
@@ -224,7 +224,7 @@ public sealed class FunctionInvocationTests
             await client.PostAsJsonAsync("/api/documents", new { id, content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
         }
 
-        var listener = app.Services.GetServices<IHostedService>().OfType<QueueListener>().Single(l => l.Function == "Extract");
+        var listener = ExtractListener(app, new RecordingLogger<QueueListener>());
 
         Assert.Equal(2, await listener.PollOnceAsync(CancellationToken.None));
         Assert.Equal(1, await listener.PollOnceAsync(CancellationToken.None));
@@ -241,10 +241,7 @@ public sealed class FunctionInvocationTests
         await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
         var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
         var logger = new RecordingLogger<QueueListener>();
-        var listener = new QueueListener(
-            "Extract", storage.Extract, storage.ExtractPoison, app.Services.GetRequiredService<FunctionInvoker>(), app.Services.GetRequiredService<StorageProvisioner>(),
-            app.Services.GetRequiredService<IOptions<Configuration.DocServerOptions>>(), app.Services.GetRequiredService<IOptions<Configuration.QueueTriggerOptions>>(),
-            TimeProvider.System, logger);
+        var listener = ExtractListener(app, logger);
 
         var polling = listener.PollOnceAsync(CancellationToken.None);
         await Task.Delay(500);
@@ -257,4 +254,13 @@ public sealed class FunctionInvocationTests
         Assert.Equal("A document about rules.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
     }
 
+    /// <summary>The extract queue's listener as the standalone app builds it, with the app's options and services.</summary>
+    private static QueueListener ExtractListener(AppFactory app, RecordingLogger<QueueListener> logger)
+    {
+        var storage = app.Services.GetRequiredService<Configuration.StorageResources>();
+        return new QueueListener(
+            FunctionNames.Extract, storage.Extract, storage.ExtractPoison, app.Services.GetRequiredService<FunctionInvoker>(), app.Services.GetRequiredService<StorageProvisioner>(),
+            app.Services.GetRequiredService<IOptions<Configuration.DocServerOptions>>(), app.Services.GetRequiredService<IOptions<Configuration.QueueTriggerOptions>>(),
+            TimeProvider.System, logger);
+    }
 }

@@ -16,9 +16,6 @@ internal sealed class QueueListener(
     string function, QueuedWork queue, QueuedWork poison, FunctionInvoker invoker, StorageProvisioner provisioner, IOptions<DocServerOptions> options, IOptions<QueueTriggerOptions> queues, TimeProvider time, ILogger<QueueListener> logger)
     : BackgroundService
 {
-    /// <summary>The function whose queue this listener reads.</summary>
-    public string Function => function;
-
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

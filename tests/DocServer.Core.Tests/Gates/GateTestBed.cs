@@ -1,6 +1,7 @@
 using DocServer.Core.Gates;
 using DocServer.Core.Llm;
 using DocServer.Storage.Entities;
+using DocServer.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,5 @@
 using DocServer.Storage.Entities;
+using DocServer.Testing;
 
 namespace DocServer.Storage.Tests.Entities;
 

@@ -1,11 +1,12 @@
 using System.Globalization;
 using DocServer.Core.Entities;
+using DocServer.Storage.Entities;
 
-namespace DocServer.Storage.Entities;
+namespace DocServer.Testing;
 
 /// <summary>
 /// The in-memory twin of <see cref="TableEntityRowStore"/> for fast unit tests and benchmarks: same
-/// ETag semantics, checked by the same contract tests.
+/// ETag semantics, checked by the same contract tests. Test support, not part of the app.
 /// </summary>
 public sealed class InMemoryEntityRowStore : IEntityRowStore
 {
