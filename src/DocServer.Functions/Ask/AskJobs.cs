@@ -14,20 +14,20 @@ namespace DocServer.Functions.Ask;
 /// a restart or scale-in loses nothing. A second delivery of an ask that already has its result does nothing.
 /// The sweep timer removes expired results.
 /// </summary>
-internal sealed class AskJobs(StorageResources storage, AskService asks, Documents.DocumentIndex index, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, ILogger<AskJobs> logger)
+internal sealed class AskJobs(AskResultStore results, [FromKeyedServices(Hosting.FunctionNames.AskJob)] Storage.Queues.QueuedWork queue, AskService asks, Documents.DocumentIndex index, IOptions<DocServerOptions> options, IOptions<JsonOptions> json, TimeProvider time, ILogger<AskJobs> logger)
 {
     public async Task<string> StartAsync(string question, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
-        await storage.Asks.StartAsync(id, time.GetUtcNow() + options.Value.AsyncResultTtl, cancellationToken).ConfigureAwait(false);
-        await storage.AskQueue.SendAsync(TracedMessage.Wrap(JsonSerializer.Serialize(new QueuedAsk(id, question, time.GetUtcNow()), json.Value.SerializerOptions)), cancellationToken).ConfigureAwait(false);
+        await results.StartAsync(id, time.GetUtcNow() + options.Value.AsyncResultTtl, cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(TracedMessage.Wrap(JsonSerializer.Serialize(new QueuedAsk(id, question, time.GetUtcNow()), json.Value.SerializerOptions)), cancellationToken).ConfigureAwait(false);
         return id;
     }
 
     /// <summary>Null when there is no such job (or it expired); else its status and, when done, its result.</summary>
     public async Task<(AskStatus Status, AskResponse? Result, string? Error)?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var record = await storage.Asks.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var record = await results.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (record is null || record.ExpiresAt < time.GetUtcNow())
         {
             return null;
@@ -56,7 +56,7 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, Documen
             throw new ArgumentException("An AskJob message needs an id and a question.", nameof(message));
         }
 
-        var record = await storage.Asks.GetAsync(queued.Id, cancellationToken).ConfigureAwait(false);
+        var record = await results.GetAsync(queued.Id, cancellationToken).ConfigureAwait(false);
         if (record is null || record.Status != AskStatus.Running)
         {
             // Expired, or already answered by an earlier delivery: at least once, but never twice.
@@ -76,15 +76,15 @@ internal sealed class AskJobs(StorageResources storage, AskService asks, Documen
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             AskLog.AsyncAskFailed(logger, ex, queued.Id);
-            await storage.Asks.FailAsync(queued.Id, "The ask failed on the server; see the app's logs for ask " + queued.Id + ".", expires, cancellationToken).ConfigureAwait(false);
+            await results.FailAsync(queued.Id, "The ask failed on the server; see the app's logs for ask " + queued.Id + ".", expires, cancellationToken).ConfigureAwait(false);
             return AskStatus.Failed;
         }
 
-        await storage.Asks.CompleteAsync(queued.Id, JsonSerializer.Serialize(result, json.Value.SerializerOptions), expires, cancellationToken).ConfigureAwait(false);
+        await results.CompleteAsync(queued.Id, JsonSerializer.Serialize(result, json.Value.SerializerOptions), expires, cancellationToken).ConfigureAwait(false);
         return AskStatus.Done;
     }
 
-    public Task<int> DeleteExpiredAsync(CancellationToken cancellationToken) => storage.Asks.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
+    public Task<int> DeleteExpiredAsync(CancellationToken cancellationToken) => results.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
 
     /// <summary>An accepted ask; <paramref name="AcceptedAt"/> is its arrival, by which its calls are served (G11).</summary>
     private sealed record QueuedAsk(string Id, string Question, DateTimeOffset? AcceptedAt = null);

@@ -20,7 +20,7 @@ namespace DocServer.Functions.Digests;
 /// and leaves the rest to the next run, which resumes it.
 /// </summary>
 internal sealed class DigestService(
-    StorageResources storage,
+    Storage.Digests.DigestStore digestStore,
     DocumentStore documents,
     DocumentExtraction extraction,
     IOptions<DocServerOptions> options,
@@ -72,7 +72,7 @@ internal sealed class DigestService(
         if (entries.Count > 0)
         {
             digest = new Digest(runId, from, to, time.GetUtcNow(), entries);
-            await storage.Digests.SaveDigestAsync(runId, JsonSerializer.Serialize(digest, json.Value.SerializerOptions), Markdown(digest), cancellationToken).ConfigureAwait(false);
+            await digestStore.SaveDigestAsync(runId, JsonSerializer.Serialize(digest, json.Value.SerializerOptions), Markdown(digest), cancellationToken).ConfigureAwait(false);
         }
 
         await CompleteRunAsync(runId, to, digest is not null, cancellationToken).ConfigureAwait(false);
@@ -80,19 +80,19 @@ internal sealed class DigestService(
         return digest;
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => storage.Digests.ListIdsAsync(cancellationToken);
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => digestStore.ListIdsAsync(cancellationToken);
 
     public async Task<Digest?> GetAsync(string id, CancellationToken cancellationToken) =>
-        await storage.Digests.GetJsonAsync(id, cancellationToken).ConfigureAwait(false) is { } text
+        await digestStore.GetJsonAsync(id, cancellationToken).ConfigureAwait(false) is { } text
             ? JsonSerializer.Deserialize<Digest>(text, json.Value.SerializerOptions)
             : null;
 
-    public Task<string?> GetMarkdownAsync(string id, CancellationToken cancellationToken) => storage.Digests.GetMarkdownAsync(id, cancellationToken);
+    public Task<string?> GetMarkdownAsync(string id, CancellationToken cancellationToken) => digestStore.GetMarkdownAsync(id, cancellationToken);
 
     /// <summary>The document's entry; null when it needs a summary and there is no time left in this invocation for one.</summary>
     private async Task<DigestEntry?> EntryAsync(string runId, DocumentRecord document, long started, CancellationToken cancellationToken)
     {
-        if (await storage.Digests.GetCheckpointAsync(runId, document.Id, cancellationToken).ConfigureAwait(false) is { } checkpoint)
+        if (await digestStore.GetCheckpointAsync(runId, document.Id, cancellationToken).ConfigureAwait(false) is { } checkpoint)
         {
             return new DigestEntry(document.Id, document.Title, document.IngestedAt, checkpoint.Summary, checkpoint.Keywords);
         }
@@ -108,7 +108,7 @@ internal sealed class DigestService(
             ? new DocumentSummary(made, document.Keywords ?? [])
             : await extraction.ExtractAsync(document, cancellationToken).ConfigureAwait(false);
 
-        await storage.Digests.SaveCheckpointAsync(runId, document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
+        await digestStore.SaveCheckpointAsync(runId, document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
         return new DigestEntry(document.Id, document.Title, document.IngestedAt, summary.Summary, summary.Keywords);
     }
 
@@ -117,7 +117,7 @@ internal sealed class DigestService(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var state = await storage.Digests.GetStateAsync(cancellationToken).ConfigureAwait(false);
+            var state = await digestStore.GetStateAsync(cancellationToken).ConfigureAwait(false);
             if (state is { PendingRun: { } pending, PendingFrom: { } pendingFrom, PendingTo: { } pendingTo })
             {
                 return (pending, pendingFrom, pendingTo);
@@ -128,7 +128,7 @@ internal sealed class DigestService(
             var to = now - options.Value.DigestCutoffLag;
             var runId = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
             var claim = new DigestRunState(runId, from, to, from, state?.Latest);
-            if (await storage.Digests.TryWriteStateAsync(claim, state, cancellationToken).ConfigureAwait(false))
+            if (await digestStore.TryWriteStateAsync(claim, state, cancellationToken).ConfigureAwait(false))
             {
                 return (runId, from, to);
             }
@@ -143,18 +143,18 @@ internal sealed class DigestService(
 
     private async Task CompleteRunAsync(string runId, DateTimeOffset to, bool written, CancellationToken cancellationToken)
     {
-        var state = await storage.Digests.GetStateAsync(cancellationToken).ConfigureAwait(false);
+        var state = await digestStore.GetStateAsync(cancellationToken).ConfigureAwait(false);
         if (state is null || state.PendingRun != runId)
         {
             return;
         }
 
         var done = new DigestRunState(null, null, null, to, written ? runId : state.Latest);
-        await storage.Digests.TryWriteStateAsync(done, state, cancellationToken).ConfigureAwait(false);
+        await digestStore.TryWriteStateAsync(done, state, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> LatestIdAsync(CancellationToken cancellationToken) =>
-        (await storage.Digests.GetStateAsync(cancellationToken).ConfigureAwait(false))?.Latest;
+        (await digestStore.GetStateAsync(cancellationToken).ConfigureAwait(false))?.Latest;
 
     private static string Markdown(Digest digest)
     {

@@ -11,7 +11,7 @@ namespace DocServer.Functions.Documents;
 /// Takes a document in: checks it, chunks it, stores it, indexes it, and queues its background
 /// extraction. Checks come first, so a rejected document changes nothing that is stored.
 /// </summary>
-internal sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, StorageResources storage, IOptions<DocServerOptions> options)
+internal sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, [FromKeyedServices(Hosting.FunctionNames.Extract)] Storage.Queues.QueuedWork extractQueue, IOptions<DocServerOptions> options)
 {
     /// <summary>The document, or the reason it was refused (for a 400).</summary>
     public async Task<(DocumentRecord? Document, string? Problem)> IngestAsync(string? id, string? title, string? content, string? contentType, CancellationToken cancellationToken)
@@ -47,7 +47,7 @@ internal sealed partial class DocumentIngestion(DocumentStore store, DocumentInd
         var chunks = DocumentChunker.Chunk(id, title, content, kind == "text/markdown");
         var record = await store.SaveAsync(id, title, kind, content, chunks, cancellationToken).ConfigureAwait(false);
         index.Put(record, chunks);
-        await storage.Extract.SendAsync(TracedMessage.Wrap(id), cancellationToken).ConfigureAwait(false);
+        await extractQueue.SendAsync(TracedMessage.Wrap(id), cancellationToken).ConfigureAwait(false);
         return (record, null);
     }
 

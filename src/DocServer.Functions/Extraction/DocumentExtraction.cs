@@ -18,7 +18,7 @@ namespace DocServer.Functions.Extraction;
 /// ProbeInterval, replaces this one, so no attempt is spent and nothing reaches the poison queue.
 /// </summary>
 internal sealed class DocumentExtraction(
-    DocumentStore store, StorageResources storage, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
+    DocumentStore store, [FromKeyedServices(Hosting.FunctionNames.Extract)] Storage.Queues.QueuedWork extractQueue, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
 {
     private const int MaxDocumentChars = 6000;
 
@@ -45,7 +45,7 @@ internal sealed class DocumentExtraction(
         }
         catch (EndpointUnavailableException ex)
         {
-            await storage.Extract.SendLaterAsync(TracedMessage.Wrap(document.Id), options.Value.ProbeInterval, cancellationToken).ConfigureAwait(false);
+            await extractQueue.SendLaterAsync(TracedMessage.Wrap(document.Id), options.Value.ProbeInterval, cancellationToken).ConfigureAwait(false);
             ExtractionLog.Deferred(logger, document.Id, options.Value.ProbeInterval.TotalSeconds, ex.Message);
             return null;
         }

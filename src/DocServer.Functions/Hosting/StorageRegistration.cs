@@ -18,6 +18,12 @@ internal static class StorageRegistration
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Documents);
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().IndexSnapshots);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Asks);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Digests);
+
+        // Each queue under the name of the function that reads it.
+        services.AddKeyedSingleton(FunctionNames.Extract, (sp, _) => sp.GetRequiredService<StorageResources>().Extract);
+        services.AddKeyedSingleton(FunctionNames.AskJob, (sp, _) => sp.GetRequiredService<StorageResources>().AskQueue);
         services.AddSingleton<StorageProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());
         return services;
