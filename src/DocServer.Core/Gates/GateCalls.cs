@@ -11,23 +11,12 @@ namespace DocServer.Core.Gates;
 public static class GateCalls
 {
     /// <summary>
-    /// G2: runs <paramref name="call"/> inside a lease; <paramref name="callTimeout"/> starts only once
-    /// the lease is granted, so waiting never trips it. The call is abandoned if the lease is lost.
-    /// G10: an endpoint configured as ungated runs at once, touching no gate.
-    /// </summary>
-    public static Task<GateCallResult<T>> RunAsync<T>(
-        this GateClient gates, string endpoint, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        return gates.RunAsync([endpoint], priority, waitBudget, callTimeout, null, (_, token) => call(token), cancellationToken);
-    }
-
-    /// <summary>
     /// G12: runs <paramref name="call"/> on the first endpoint of <paramref name="pool"/> whose gate grants,
     /// skipping those known to be down (G13); the call is told which endpoint it got. G11: the calls of one
     /// <paramref name="request"/> are served by its arrival. A pool of one ungated endpoint runs at once (G10).
+    /// The app's calls are model calls (<see cref="CompleteAsync"/>); this general form is what the gate tests drive.
     /// </summary>
-    public static Task<GateCallResult<T>> RunAsync<T>(
+    internal static Task<GateCallResult<T>> RunAsync<T>(
         this GateClient gates,
         IReadOnlyList<string> pool,
         GatePriority priority,
