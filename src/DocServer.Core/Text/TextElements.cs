@@ -14,18 +14,7 @@ public static class TextElements
     public static bool IsBoundary(string text, int index)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (index <= 0 || index >= text.Length)
-        {
-            return true;
-        }
-
-        var position = Anchor(text, index);
-        while (position < index)
-        {
-            position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
-        }
-
-        return position == index;
+        return index <= 0 || index >= text.Length || Walk(text, Anchor(text, index), index).Reached == index;
     }
 
     /// <summary>The largest boundary at or before <paramref name="index"/>.</summary>
@@ -33,15 +22,8 @@ public static class TextElements
     {
         ArgumentNullException.ThrowIfNull(text);
         index = Math.Clamp(index, 0, text.Length);
-        var position = Anchor(text, index);
-        var last = position;
-        while (position < index)
-        {
-            last = position;
-            position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
-        }
-
-        return position == index ? index : last;
+        var (reached, last) = Walk(text, Anchor(text, index), index);
+        return reached == index ? index : last;
     }
 
     /// <summary>The smallest boundary at or after <paramref name="index"/>.</summary>
@@ -49,13 +31,23 @@ public static class TextElements
     {
         ArgumentNullException.ThrowIfNull(text);
         index = Math.Clamp(index, 0, text.Length);
-        var position = Anchor(text, index);
+        return Walk(text, Anchor(text, index), index).Reached;
+    }
+
+    /// <summary>
+    /// Steps element by element from the boundary <paramref name="from"/> until at or past <paramref name="index"/>:
+    /// where it stopped, and the boundary before that.
+    /// </summary>
+    private static (int Reached, int Last) Walk(string text, int from, int index)
+    {
+        var (position, last) = (from, from);
         while (position < index)
         {
+            last = position;
             position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
         }
 
-        return position;
+        return (position, last);
     }
 
     /// <summary>
@@ -73,19 +65,13 @@ public static class TextElements
             }
         }
 
-        return stop == 0 ? 0 : FromStart(text, stop);
-    }
-
-    private static int FromStart(string text, int index)
-    {
-        var position = 0;
-        var last = 0;
-        while (position < index)
+        if (stop == 0)
         {
-            last = position;
-            position += StringInfo.GetNextTextElementLength(text.AsSpan(position));
+            return 0;
         }
 
-        return position == index ? index : last;
+        // No whitespace near: the boundary at or before the search's end, walked to from the text's start.
+        var (reached, last) = Walk(text, 0, stop);
+        return reached == stop ? stop : last;
     }
 }
