@@ -11,33 +11,6 @@ namespace DocServer.Core.Gates;
 public static class GateCalls
 {
     /// <summary>
-    /// G12: runs <paramref name="call"/> on the first endpoint of <paramref name="pool"/> whose gate grants,
-    /// skipping those known to be down (G13); the call is told which endpoint it got. G11: the calls of one
-    /// <paramref name="request"/> are served by its arrival. A pool of one ungated endpoint runs at once (G10).
-    /// The app's calls are model calls (<see cref="CompleteAsync"/>); this general form is what the gate tests drive.
-    /// </summary>
-    internal static Task<GateCallResult<T>> RunAsync<T>(
-        this GateClient gates,
-        IReadOnlyList<string> pool,
-        GatePriority priority,
-        TimeSpan waitBudget,
-        TimeSpan callTimeout,
-        GateRequest? request,
-        Func<string, CancellationToken, Task<T>> call,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        return RunOnPoolAsync(
-            gates,
-            pool,
-            priority,
-            waitBudget,
-            request,
-            (endpoint, lease, waited, token) => TimedCallAsync(gates, endpoint, t => call(endpoint, t), callTimeout, lease, waited, token),
-            cancellationToken);
-    }
-
-    /// <summary>
     /// G1: a model is asked only through the gate named after its endpoint, here the first of the pool to
     /// grant. When none can serve in time (the budget ran out, the queue is full, every host is down), the
     /// pool's overflow endpoint answers if one is configured (G10: it needs no gate). Each call made is one
@@ -66,7 +39,7 @@ public static class GateCalls
     }
 
     /// <summary>The pool's loop: a lease on the first gate to grant, one attempt inside it, and the next live member if that host failed.</summary>
-    private static async Task<GateCallResult<T>> RunOnPoolAsync<T>(
+    internal static async Task<GateCallResult<T>> RunOnPoolAsync<T>(
         GateClient gates,
         IReadOnlyList<string> pool,
         GatePriority priority,
@@ -149,7 +122,7 @@ public static class GateCalls
         }
     }
 
-    private static async Task<GateCallResult<T>> TimedCallAsync<T>(
+    internal static async Task<GateCallResult<T>> TimedCallAsync<T>(
         GateClient gates, string endpoint, Func<CancellationToken, Task<T>> call, TimeSpan callTimeout, GateLease? lease, TimeSpan waited, CancellationToken cancellationToken)
     {
         var time = gates.Time;

@@ -2,7 +2,10 @@ using DocServer.Core.Gates;
 
 namespace DocServer.Core.Tests.Gates;
 
-/// <summary>The gate tests' shorthand: a call on one endpoint through the pool path every gated call takes.</summary>
+/// <summary>
+/// Gated calls of any kind for the gate tests: the pool path and the timed call every model call takes
+/// (<see cref="GateCalls.CompleteAsync"/>), around a call the test writes instead of a model's.
+/// </summary>
 internal static class GateCallsOnOneEndpoint
 {
     /// <summary>
@@ -14,5 +17,27 @@ internal static class GateCallsOnOneEndpoint
     {
         ArgumentNullException.ThrowIfNull(call);
         return gates.RunAsync([endpoint], priority, waitBudget, callTimeout, null, (_, token) => call(token), cancellationToken);
+    }
+
+    /// <summary>G12: runs <paramref name="call"/> on the first endpoint of <paramref name="pool"/> whose gate grants (G13: not one known down).</summary>
+    public static Task<GateCallResult<T>> RunAsync<T>(
+        this GateClient gates,
+        IReadOnlyList<string> pool,
+        GatePriority priority,
+        TimeSpan waitBudget,
+        TimeSpan callTimeout,
+        GateRequest? request,
+        Func<string, CancellationToken, Task<T>> call,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return GateCalls.RunOnPoolAsync(
+            gates,
+            pool,
+            priority,
+            waitBudget,
+            request,
+            (endpoint, lease, waited, token) => GateCalls.TimedCallAsync(gates, endpoint, t => call(endpoint, t), callTimeout, lease, waited, token),
+            cancellationToken);
     }
 }
