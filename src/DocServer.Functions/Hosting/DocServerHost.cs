@@ -60,23 +60,23 @@ internal static class DocServerHost
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var configured = ListenAddresses.Configured(builder.Configuration);
-        if (configured.Count == 0)
+        var addresses = ListenAddresses.Configured(builder.Configuration);
+        if (addresses.Count == 0)
         {
+            // localhost: loopback, so no key is needed.
             builder.WebHost.UseUrls($"http://localhost:{StandalonePort}");
         }
 
-        var addresses = configured.Count > 0 ? configured : [$"http://localhost:{StandalonePort}"];
         var key = builder.Configuration[FunctionKeyCheck.Setting] is { Length: > 0 } k ? k : null;
         if (key is null && addresses.FirstOrDefault(a => !ListenAddresses.IsLoopback(a)) is { } open)
         {
             throw new OptionsValidationException(FunctionKeyCheck.Setting, typeof(string), [
                 $"{FunctionKeyCheck.Setting}: the app listens beyond this machine ({open}), so every /api call must carry a key. " +
-                $"Set {FunctionKeyCheck.Setting} (environment: DocServer__FunctionKey) to a long random value and send it as the " +
+                $"Set {FunctionKeyCheck.Setting} (environment: {FunctionKeyCheck.Setting.Replace(":", "__", StringComparison.Ordinal)}) to a long random value and send it as the " +
                 $"{FunctionKeyCheck.Header} header, or listen on localhost only."]);
         }
 
-        builder.Services.AddSingleton(new StandaloneAccess(addresses, key));
+        builder.Services.AddSingleton(new StandaloneAccess(key));
         builder.Services.AddHostedService<TimerScheduler>();
         // One listener per queue; AddSingleton, because AddHostedService keeps only one service of a type.
         builder.Services.AddSingleton<IHostedService>(sp => Listener(sp, FunctionNames.Extract, sp.GetRequiredService<StorageResources>().Extract, sp.GetRequiredService<StorageResources>().ExtractPoison));

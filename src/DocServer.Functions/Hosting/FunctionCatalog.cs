@@ -16,6 +16,11 @@ internal static class FunctionCatalog
 
     public static IEnumerable<FunctionDefinition> Queues => All.Where(f => f.Trigger == FunctionDefinition.QueueTrigger);
 
+    /// <summary>True for a function a queue message triggers (its input is the message, maybe in a trace envelope).</summary>
+    public static bool IsQueueTriggered(string function) => QueueTriggered.Contains(function);
+
+    private static readonly HashSet<string> QueueTriggered = [.. Queues.Select(q => q.Name)];
+
     private static List<FunctionDefinition> Read(Assembly assembly) =>
     [
         .. from type in assembly.GetTypes()

@@ -27,13 +27,13 @@ internal sealed class FunctionInvoker(GateClient gates, DigestService digests, D
     /// </summary>
     public async Task<object?> InvokeAsync(string function, string? input, CancellationToken cancellationToken)
     {
-        var (body, sentFrom) = input is not null && IsQueueTriggered(function) ? TracedMessage.Unwrap(input) : (input, null);
+        var (body, sentFrom) = input is not null && FunctionCatalog.IsQueueTriggered(function) ? TracedMessage.Unwrap(input) : (input, null);
         var caller = Activity.Current;
         var parent = caller?.Source.Name == WorkerActivitySource ? caller.Context : default;
         Activity.Current = null;
         using var activity = PipelineTelemetry.Source.StartActivity(
             function,
-            IsQueueTriggered(function) ? ActivityKind.Consumer : ActivityKind.Internal,
+            FunctionCatalog.IsQueueTriggered(function) ? ActivityKind.Consumer : ActivityKind.Internal,
             parent,
             links: sentFrom is { } context ? [new ActivityLink(context)] : null);
         Activity.Current = activity ?? caller;
@@ -57,8 +57,6 @@ internal sealed class FunctionInvoker(GateClient gates, DigestService digests, D
         FunctionNames.AskJob => await asks.RunQueuedAsync(input ?? throw new ArgumentException("AskJob needs the accepted ask as its message."), cancellationToken).ConfigureAwait(false),
         _ => throw new KeyNotFoundException($"No function '{function}'."),
     };
-
-    public static bool IsQueueTriggered(string function) => function is FunctionNames.Extract or FunctionNames.AskJob;
 
     /// <summary>The sweep timer: dead leases and waiters on every gate, then expired asynchronous ask results.</summary>
     private async Task<IReadOnlyDictionary<string, SweepResult>> SweepAsync(CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace DocServer.Functions.Hosting;
 internal static class FunctionKeyCheck
 {
     public const string Header = "x-functions-key";
-    public const string Setting = "DocServer:FunctionKey";
+    public const string Setting = Configuration.DocServerOptions.Section + ":" + nameof(Configuration.DocServerOptions.FunctionKey);
 
     public static IApplicationBuilder UseFunctionKey(this IApplicationBuilder app, string key)
     {

@@ -1,4 +1,4 @@
 namespace DocServer.Functions.Hosting;
 
-/// <summary>Where the standalone app listens, and the function key it asks of /api callers (null: none, loopback only).</summary>
-internal sealed record StandaloneAccess(IReadOnlyList<string> Addresses, string? Key);
+/// <summary>The function key the standalone app asks of /api callers (null: none, it listens on loopback only).</summary>
+internal sealed record StandaloneAccess(string? Key);

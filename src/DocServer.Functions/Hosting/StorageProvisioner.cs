@@ -21,7 +21,6 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
     /// <summary>How long start-up waits for the first pass before the app listens without it.</summary>
     private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(5);
 
-    private bool createdAtStart;
     private volatile string? notReady = "not created yet";
 
     /// <summary>Null once a pass has created everything; else why not (storage down, or a pass still to come).</summary>
@@ -38,18 +37,7 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(StartupWait);
-        try
-        {
-            await storage.EnsureCreatedAsync(wait.Token).ConfigureAwait(false);
-            createdAtStart = true;
-            notReady = null;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (StorageFailures.IsUnavailable(ex) || ex is OperationCanceledException))
-        {
-            notReady = StorageFailures.Describe(ex);
-            StorageLog.ProvisionFailed(logger, 1, 0, notReady);
-        }
-
+        await TryCreateAsync(1, TimeSpan.Zero, wait.Token, cancellationToken).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -57,7 +45,7 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
     {
         try
         {
-            if (createdAtStart)
+            if (NotReady is null)
             {
                 await requests.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -77,27 +65,35 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
     private async Task CreateUntilDoneAsync(CancellationToken stoppingToken)
     {
         var delay = FirstRetry;
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; !await TryCreateAsync(attempt, delay, stoppingToken, stoppingToken).ConfigureAwait(false); attempt++)
         {
-            try
-            {
-                await storage.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
-                if (notReady is not null)
-                {
-                    StorageLog.Provisioned(logger, attempt);
-                }
-
-                notReady = null;
-                return;
-            }
-            catch (Exception ex) when (StorageFailures.IsUnavailable(ex) && !stoppingToken.IsCancellationRequested)
-            {
-                notReady = StorageFailures.Describe(ex);
-                StorageLog.ProvisionFailed(logger, attempt, delay.TotalSeconds, notReady);
-            }
-
             await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
             delay = delay * 2 < LongestRetry ? delay * 2 : LongestRetry;
+        }
+    }
+
+    /// <summary>One pass: true when everything exists; false (and why, in <see cref="NotReady"/>) when storage did not answer.</summary>
+    private async Task<bool> TryCreateAsync(int attempt, TimeSpan retryIn, CancellationToken token, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await storage.EnsureCreatedAsync(token).ConfigureAwait(false);
+            // A background pass (it has a retry delay) that succeeds after a failure says so; the start-up pass has
+            // nothing to recover from.
+            if (notReady is not null && retryIn > TimeSpan.Zero)
+            {
+                StorageLog.Provisioned(logger, attempt);
+            }
+
+            notReady = null;
+            return true;
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && (StorageFailures.IsUnavailable(ex) || ex is OperationCanceledException))
+        {
+            // Unavailable, or the start-up pass ran out of its time: the background passes carry on.
+            notReady = StorageFailures.Describe(ex);
+            StorageLog.ProvisionFailed(logger, attempt, retryIn.TotalSeconds, notReady);
+            return false;
         }
     }
 }
