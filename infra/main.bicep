@@ -21,7 +21,8 @@ param askWaitBudget string = '00:00:20'
 param backgroundWaitBudget string = '00:10:00'
 param digestSchedule string = '0 0 7 * * *'
 param gateSweepSchedule string = '*/5 * * * * *'
-param extractQueue string = 'extract-requests'
+@description('The Durable task hub: its queues, tables and blobs are named after it (letters and digits).')
+param taskHub string = 'DocServer'
 
 var suffix = uniqueString(resourceGroup().id)
 var relayNamespaceName = '${name}-relay-${suffix}'
@@ -56,7 +57,7 @@ module app 'modules/functionapp.bicep' = {
     backgroundWaitBudget: backgroundWaitBudget
     digestSchedule: digestSchedule
     gateSweepSchedule: gateSweepSchedule
-    extractQueue: extractQueue
+    taskHub: taskHub
   }
 }
 

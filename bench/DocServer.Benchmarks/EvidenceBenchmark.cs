@@ -6,7 +6,6 @@ using DocServer.Core.Gates;
 using DocServer.Core.Llm;
 using DocServer.Core.Prompts;
 using DocServer.Core.Text;
-using DocServer.Storage.Entities;
 using DocServer.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,7 +38,7 @@ internal static class EvidenceBenchmark
             var prompt = PromptTemplate.Parse("bench", "{query}\n{numbered_candidates}", EvidenceExtractor.QueryPlaceholder, EvidenceExtractor.CandidatesPlaceholder);
             var pipeline = Measure(() => Pipeline(rules, prompt, c));
             var window = Measure(() => QueryWindow.Find(FoldedText.Of(c.Results[0].Text), QueryTokens.Of(c.Query), 1200));
-            var extractor = new EvidenceExtractor(Gates(), new ModelPool(new CannedModel(c.Reply)), prompt, new EvidenceOptions(), TimeProvider.System, NullLogger<EvidenceExtractor>.Instance);
+            var extractor = new EvidenceExtractor(Calls(), new ModelPool(new CannedModel(c.Reply)), prompt, new EvidenceOptions(), NullLogger<EvidenceExtractor>.Instance);
             var endToEnd = await MeasureAsync(() => extractor.ExtractAsync(c.Query, c.Results, null, CancellationToken.None)).ConfigureAwait(false);
             rows.Add([$"{c.Name}: extraction rules, no model, no gate", Us(pipeline.P50), Us(pipeline.P95), Kb(pipeline.Bytes)]);
             rows.Add([$"{c.Name}: ExtractAsync, in-memory gate, model answers at once", Us(endToEnd.P50), Us(endToEnd.P95), Kb(endToEnd.Bytes)]);
@@ -79,8 +78,10 @@ internal static class EvidenceBenchmark
         return new BenchCase(name, query, results, "<think>checking</think>\n```json\n" + reply + "\n```");
     }
 
-    private static GateClient Gates() =>
-        new(new EntityStore(new InMemoryEntityRowStore(), TimeProvider.System), new GateCatalog(new Dictionary<string, GatePolicy> { ["bench"] = GatePolicy.Default }), TimeProvider.System, NullLogger<GateClient>.Instance);
+    private static GatedModelCalls Calls() =>
+        new(new GateClient(new InMemoryGateStore(BenchCatalog, TimeProvider.System), BenchCatalog, TimeProvider.System, NullLogger<GateClient>.Instance), TimeProvider.System);
+
+    private static readonly GateCatalog BenchCatalog = new(new Dictionary<string, GatePolicy> { ["bench"] = GatePolicy.Default });
 
     private static (double P50, double P95, double Bytes) Measure(Action action)
     {

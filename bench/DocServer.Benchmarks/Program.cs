@@ -4,6 +4,8 @@ using DocServer.Benchmarks;
 return args switch
 {
     ["gate"] => await GateBenchmark.RunAsync().ConfigureAwait(false),
+    ["gate", "--baseline", var folder] => await Baseline.RunThenAsync(folder, "gate", GateBenchmark.RunAsync).ConfigureAwait(false),
+    ["schedule", "--baseline", var folder] => await Baseline.RunThenAsync(folder, "schedule", ScheduleBenchmark.RunAsync).ConfigureAwait(false),
     ["evidence"] => await EvidenceBenchmark.RunAsync().ConfigureAwait(false),
     ["app"] => await AppBenchmark.RunAsync().ConfigureAwait(false),
     ["app", "--baseline", var folder] => await AppBenchmark.CompareAsync(folder).ConfigureAwait(false),
@@ -19,7 +21,8 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: DocServer.Benchmarks gate|evidence|app|soak|schedule|stream|telemetry [asks]|scale [chunks...]|index [chunks...]");
-    Console.Error.WriteLine("  gate   gate latency, round trips, handoff gap and throughput: in-memory and Azurite side by side");
+    Console.Error.WriteLine("  gate   gate latency, round trips, handoff gap, idle grant, storage requests: in-memory and the entity on a task hub side by side");
+    Console.Error.WriteLine("  gate|schedule --baseline <folder>  the same benchmark of another build (its bench bin folder) first, then this build's, on this machine");
     Console.Error.WriteLine("  app        the app as a process on Azurite: start-up, memory, ask overhead at 1k and 20k chunks, BM25 query");
     Console.Error.WriteLine("  app --baseline <folder>  ask overhead of this build and of another build's app (its bin folder) side by side, interleaved");
     Console.Error.WriteLine("  soak       two app processes under asks, ingests and digests while the tunnel and then storage fail");

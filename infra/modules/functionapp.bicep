@@ -18,7 +18,7 @@ param askWaitBudget string
 param backgroundWaitBudget string
 param digestSchedule string
 param gateSweepSchedule string
-param extractQueue string
+param taskHub string
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -70,6 +70,7 @@ var appSettings = [
   { name: 'DocServer__ProbeInterval', value: '00:00:10' }
   { name: 'DocServer__AskWaitBudget', value: askWaitBudget }
   { name: 'DocServer__BackgroundWaitBudget', value: backgroundWaitBudget }
+  { name: 'DocServer__ExtractionRetryDelay', value: '00:00:05' }
   { name: 'DocServer__StreamPingInterval', value: '00:00:10' }
   { name: 'DocServer__RetrievalTopK', value: '10' }
   { name: 'DocServer__MaxQuestionChars', value: '2000' }
@@ -84,12 +85,10 @@ var appSettings = [
   { name: 'DocServer__StorageBackgroundTimeout', value: '00:00:30' }
   { name: 'DocServer__StorageBackgroundRetries', value: '5' }
   { name: 'DocServer__DigestCutoffLag', value: '00:01:00' }
-  { name: 'DocServer__QueueMessageLease', value: '00:01:00' }
   // Named by the triggers in functions.metadata as %name%: the host resolves only flat names there (no '__', no ':').
   { name: 'DocServerDigestSchedule', value: digestSchedule }
   { name: 'DocServerGateSweepSchedule', value: gateSweepSchedule }
-  { name: 'DocServerExtractQueue', value: extractQueue }
-  { name: 'DocServerAskQueue', value: 'ask-requests' }
+  { name: 'DocServerTaskHub', value: taskHub }
   { name: 'DocServer__PromptsPath', value: 'prompts' }
   { name: 'DocServer__StoragePrefix', value: 'docserver' }
   // Standalone only (ignored under the Functions host, which fires timers and queues and checks function keys).

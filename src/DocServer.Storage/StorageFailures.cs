@@ -14,13 +14,15 @@ public static class StorageFailures
 
     public static bool IsUnavailable(Exception exception) => exception switch
     {
-        // The SDKs wrap transport failures (refused, reset, DNS) as status 0.
-        RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500 || IsMissing(failed),
+        // The SDKs wrap transport failures (refused, reset, DNS) as status 0. A 404 without a storage error code is
+        // not a storage service answering (a wrong endpoint, a proxy, another server on the port): unreachable too.
+        RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500 || IsMissing(failed) || (failed.Status == 404 && string.IsNullOrEmpty(failed.ErrorCode)),
         // What the SDK's retry policy throws once every try has failed.
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         // The SDK's network timeout surfaces as a cancellation with a TimeoutException inside.
         TaskCanceledException canceled => canceled.InnerException is TimeoutException,
-        _ => false,
+        // A library over the SDKs (the task hub's) wraps what the SDK threw.
+        _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };
 
     /// <summary>True when a table, container or queue itself is gone (not a row, blob or message in it).</summary>

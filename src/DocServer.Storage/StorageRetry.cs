@@ -8,8 +8,17 @@ namespace DocServer.Storage;
 /// </summary>
 public sealed record StorageRetry(TimeSpan NetworkTimeout, int MaxRetries, TimeSpan Delay)
 {
+    /// <summary>Sets <paramref name="options"/>' retry to this one; answers them, for building a client in one expression.</summary>
+    public T Apply<T>(T options)
+        where T : ClientOptions
+    {
+        ApplyTo(options);
+        return options;
+    }
+
     internal void ApplyTo(ClientOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.NetworkTimeout = NetworkTimeout;
         options.Retry.MaxRetries = MaxRetries;

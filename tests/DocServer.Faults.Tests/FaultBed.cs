@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DocServer.Storage;
 using DocServer.Storage.Documents;
-using DocServer.Storage.Queues;
 using DocServer.Testing;
 
 namespace DocServer.Faults.Tests;
@@ -42,8 +41,25 @@ internal sealed class FaultBed : IAsyncDisposable
         return new FaultBed(mlx, FaultyTunnel.Start(mlx.BaseUrl), storage ?? (await AzuriteServer.GetAsync()).ConnectionString, "f" + Guid.NewGuid().ToString("N")[..12]);
     }
 
+    /// <summary>Every model call's first-token deadline in the fault tests' apps.</summary>
+    public static readonly TimeSpan FirstTokenTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Settings that put background work (extraction, digests) on a host of its own: for a test of asks alone in a
+    /// process that runs no activities, whose extraction orchestrations would otherwise take a turn at the asks'
+    /// gate that no activity claims (it is given back after <c>OrchestrationGate.ClaimWindow</c>).
+    /// </summary>
+    public Dictionary<string, string> BackgroundOnItsOwnHost(Dictionary<string, string>? overrides = null)
+    {
+        var settings = overrides ?? [];
+        settings["DocServer__Endpoints__background__Url"] = Tunnel.BaseUrl.ToString();
+        settings["DocServer__Endpoints__background__Model"] = "gemma-test";
+        settings["DocServer__BackgroundEndpoints"] = "background";
+        return settings;
+    }
+
     /// <summary>Starts one more app instance; <paramref name="overrides"/> are environment-style settings.</summary>
-    public async Task<HttpClient> StartAppAsync(Dictionary<string, string>? overrides = null, bool standalone = true)
+    public async Task<HttpClient> StartAppAsync(Dictionary<string, string>? overrides = null, bool standalone = true, TimeSpan? clientTimeout = null)
     {
         var settings = AppSettings.For(Storage, Tunnel.BaseUrl, Prefix);
         settings["DocServer__Standalone"] = standalone ? "true" : "false";
@@ -51,15 +67,13 @@ internal sealed class FaultBed : IAsyncDisposable
         settings["DocServer__IndexRefreshInterval"] = "00:00:00.500";
         foreach (var call in new[] { "Evidence", "Synthesis", "Summary" })
         {
-            settings[$"DocServer__{call}FirstTokenTimeout"] = "00:00:02";
+            settings[$"DocServer__{call}FirstTokenTimeout"] = FirstTokenTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
             settings[$"DocServer__{call}IdleTimeout"] = "00:00:02";
             settings[$"DocServer__{call}Timeout"] = "00:01:00";
         }
 
         settings["DocServer__AskWaitBudget"] = "00:00:05";
         settings["DocServer__BackgroundWaitBudget"] = "00:00:20";
-        settings["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.500";
-        settings["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01";
         foreach (var (name, value) in overrides ?? [])
         {
             settings[name] = value;
@@ -69,10 +83,44 @@ internal sealed class FaultBed : IAsyncDisposable
         var app = AppProcess.Start(settings, url);
         _apps.Add(app);
         await app.WaitUntilUpAsync(TimeSpan.FromSeconds(60));
-        return new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        return new HttpClient { BaseAddress = new Uri(url), Timeout = clientTimeout ?? TimeSpan.FromSeconds(60) };
     }
 
-    public QueuedWork Queue(string suffix = "") => new(Clients(), Prefix + "-extract" + suffix);
+    /// <summary>
+    /// Every ExtractDocument instance on the apps' task hub (instance ids are {document}@{version}), once each has ended,
+    /// or as they are after 30 s. A summary is saved inside its activity, so its orchestration ends a few queue hops
+    /// after the summary can be read (more when the partition has just moved to another process).
+    /// </summary>
+    public async Task<List<Durable.DurableInstance>> ExtractionsAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var instances = await ReadExtractionsAsync();
+            if (instances.All(i => i.HasEnded) || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return instances;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<List<Durable.DurableInstance>> ReadExtractionsAsync()
+    {
+        using var hub = new Durable.TaskHub.TaskHubService(StorageAccount.FromConnectionString(Storage), new Durable.TaskHub.TaskHubOptions { HubName = Prefix }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var durable = new Durable.TaskHub.TaskHubDurableWork(hub);
+        var instances = new List<Durable.DurableInstance>();
+        foreach (var document in await Documents().ListAsync(CancellationToken.None))
+        {
+            if (await durable.GetInstanceAsync($"{document.Id}@{document.Version}", CancellationToken.None) is { } instance)
+            {
+                instances.Add(instance);
+            }
+        }
+
+        return instances;
+    }
 
     /// <summary>The apps' document store, for a test that writes or trims behind their backs.</summary>
     public DocumentStore Documents() => new(Clients(), Prefix, TimeProvider.System);
@@ -89,20 +137,16 @@ internal sealed class FaultBed : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds; fails naming <paramref name="what"/> after <paramref name="timeout"/> (10 s).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < (timeout ?? TimeSpan.FromSeconds(10)), $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.HoldsAsync(condition, what, timeout ?? TimeSpan.FromSeconds(10));
 
-    public static async Task<HttpStatusCode> IngestAsync(HttpClient client, string id, string content)
+    public static async Task<HttpStatusCode> IngestAsync(HttpClient client, string id, string content) => (await PostDocumentAsync(client, id, content)).Status;
+
+    /// <summary>An ingest's status and, for an assertion's message, its body (a problem's detail).</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> PostDocumentAsync(HttpClient client, string id, string content)
     {
         using var response = await client.PostAsJsonAsync("/api/documents", new { id, title = id, content, contentType = "text" });
-        return response.StatusCode;
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Waits until every document has its summary; returns those still without one.</summary>
@@ -131,9 +175,16 @@ internal sealed class FaultBed : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in _apps)
+        // test.sh names a folder for the apps' consoles, and prints their errors when a run fails.
+        var logs = Environment.GetEnvironmentVariable("DOCSERVER_APP_LOGS");
+        for (var i = 0; i < _apps.Count; i++)
         {
-            app.Dispose();
+            _apps[i].Dispose();
+            if (!string.IsNullOrEmpty(logs))
+            {
+                Directory.CreateDirectory(logs);
+                await File.WriteAllTextAsync(Path.Combine(logs, $"{Prefix}-{i}.log"), _apps[i].Output);
+            }
         }
 
         await Tunnel.DisposeAsync();

@@ -33,7 +33,9 @@ public sealed class HostFaultTests
         }
 
         Assert.All(asks, ask => Assert.Equal(HttpStatusCode.OK, ask.Status));
-        Assert.All(asks, ask => Assert.True(ask.Took < TimeSpan.FromSeconds(1), $"an ask took {ask.Took.TotalMilliseconds:F0} ms while the host was down"));
+        // "At once": no ask waited for a model deadline (the first token's is 2 s here; a loaded machine adds
+        // hundreds of ms of its own, which is why the bound is the deadline and not a speed).
+        Assert.All(asks, ask => Assert.True(ask.Took < FaultBed.FirstTokenTimeout, $"an ask took {ask.Took.TotalMilliseconds:F0} ms while the host was down"));
         Assert.All(asks, ask => Assert.True(ask.Body.GetProperty("extractive").GetBoolean()));
         Assert.Contains(asks, ask => ask.Body.GetProperty("skipReasons").GetProperty("evidence").GetString() == EvidenceSkipReasons.LlmUnavailable);
 
@@ -41,7 +43,8 @@ public sealed class HostFaultTests
         var missing = await FaultBed.WaitForSummariesAsync(app, ids, TimeSpan.FromSeconds(60));
 
         Assert.Empty(missing);
-        Assert.Equal(0, await bed.Queue("-poison").ApproximateCountAsync(CancellationToken.None));
+        // G13: an outage never fails an extraction; each waited on its durable timer and then ran once.
+        Assert.All(await bed.ExtractionsAsync(), e => Assert.Equal(Durable.DurableStatus.Completed, e.Status));
         Assert.Equal(0, bed.Mlx.Violations);
         var after = await FaultBed.AskAsync(app, Question);
         Assert.False(after.Body.GetProperty("extractive").GetBoolean());
@@ -51,7 +54,7 @@ public sealed class HostFaultTests
     public async Task G13_BlackHole_FirstAskStopsAtTheFirstTokenDeadline_ThenTheBreakerIsOpenAndAsksAnswerAtOnce()
     {
         await using var bed = await FaultBed.StartAsync();
-        using var app = await bed.StartAppAsync(standalone: false);
+        using var app = await bed.StartAppAsync(bed.BackgroundOnItsOwnHost(), standalone: false);
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "tenancy", EvidenceFixtures.EnglishTenancy));
         bed.Tunnel.BlackHole();
 
@@ -66,7 +69,7 @@ public sealed class HostFaultTests
         Assert.Equal(HttpStatusCode.OK, first.Status);
         Assert.InRange(first.Took, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(8));
         Assert.Equal(EvidenceSkipReasons.LlmTimeout, first.Body.GetProperty("skipReasons").GetProperty("evidence").GetString());
-        Assert.All(later, ask => Assert.True(ask.Took < TimeSpan.FromSeconds(1), $"{ask.Took.TotalMilliseconds:F0} ms"));
+        Assert.All(later, ask => Assert.True(ask.Took < FaultBed.FirstTokenTimeout, $"{ask.Took.TotalMilliseconds:F0} ms: it waited for a model deadline"));
         Assert.All(later, ask => Assert.Equal(EvidenceSkipReasons.LlmUnavailable, ask.Body.GetProperty("skipReasons").GetProperty("evidence").GetString()));
 
         // The health page and the gate row say so (the row within one probe interval).
@@ -75,15 +78,19 @@ public sealed class HostFaultTests
         var report = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("degraded", report.GetProperty("status").GetString());
-        Assert.Equal("down", report.GetProperty("endpoints")[0].GetProperty("state").GetString());
-        Assert.Contains("first token", report.GetProperty("gates")[0].GetProperty("health").GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        var endpoint = report.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("endpoint").GetString() == "macmini");
+        var gate = report.GetProperty("gates").EnumerateArray().Single(g => g.GetProperty("gate").GetString() == "macmini");
+        Assert.Equal("down", endpoint.GetProperty("state").GetString());
+        Assert.Contains("first token", gate.GetProperty("health").GetProperty("lastError").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SlowTrickleLongerThanTheOld30Seconds_IsNotCut_ButAStallIsCutAtTheIdleTimeout()
     {
         await using var bed = await FaultBed.StartAsync();
-        using var app = await bed.StartAppAsync(standalone: false);
+        // Pieces a second apart against a 4 s idle timeout: a loaded machine (CI runs suites side by side) once
+        // delayed one piece past the 2 s the other tests use, which is a stall by that measure, not this test's.
+        using var app = await bed.StartAppAsync(bed.BackgroundOnItsOwnHost(new() { ["DocServer__SynthesisIdleTimeout"] = "00:00:04" }), standalone: false);
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "tenancy", EvidenceFixtures.EnglishTenancy));
         var piece = "Two months notice, in writing. ";
         bed.Mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt)
@@ -104,7 +111,7 @@ public sealed class HostFaultTests
 
         Assert.True(stalled.Body.GetProperty("extractive").GetBoolean());
         Assert.Equal("synthesis_timeout", stalled.Body.GetProperty("skipReasons").GetProperty("synthesis").GetString());
-        Assert.True(stalled.Took < TimeSpan.FromSeconds(6), $"a stalled synthesis held the ask for {stalled.Took.TotalSeconds:F1} s");
+        Assert.True(stalled.Took < TimeSpan.FromSeconds(8), $"a stalled synthesis held the ask for {stalled.Took.TotalSeconds:F1} s");
         Assert.Equal(0, bed.Mlx.Violations);
     }
 }

@@ -10,7 +10,8 @@ namespace DocServer.Functions.Tests;
 /// <summary>
 /// The app in-process (WebApplicationFactory), on the shared Azurite with its own storage prefix (no
 /// test sees another's documents), talking to its own scripted single-inference MLX server.
-/// Background timers and the queue listener are off unless a test turns them on.
+/// Background timers and activities are off unless a test turns them on (DocServer:Standalone; the task hub worker
+/// runs the gate entities and the orchestrations either way), and then background work has a gate of its own.
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -32,6 +33,15 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         _settings["DocServer:ProbeInterval"] = "00:00:00.500";
         _settings["DocServer:DigestCutoffLag"] = "00:00:00";
         _settings["DocServer:IndexRefreshInterval"] = "00:00:00.200";
+        if (overrides.GetValueOrDefault("DocServer:Standalone") != "true")
+        {
+            // This process runs no activities, so an ingest's extraction orchestration would take a turn at the asks'
+            // gate that nothing claims (for OrchestrationGate.ClaimWindow): background work gets a gate of its own.
+            _settings["DocServer:Endpoints:background:Url"] = mlx.BaseUrl.ToString();
+            _settings["DocServer:Endpoints:background:Model"] = "gemma-test";
+            _settings["DocServer:BackgroundEndpoints"] = "background";
+        }
+
         foreach (var (key, value) in overrides)
         {
             _settings[key] = value;
@@ -48,7 +58,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         var factory = new AppFactory(await ScriptedMlxServer.StartAsync(), await AzuriteServer.GetAsync(), settings ?? [], services);
         _ = factory.Server; // start the host now: storage is created, the index loads in the background
         var index = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DocServer.Functions.Documents.DocumentIndex>(factory.Services);
-        for (var i = 0; i < 600 && !index.IsReady; i++)
+        var worker = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DocServer.Durable.TaskHub.TaskHubWorkerHost>(factory.Services);
+        for (var i = 0; i < 1000 && !(index.IsReady && worker.IsStarted); i++)
         {
             await Task.Delay(10);
         }
@@ -58,6 +69,24 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     /// <summary>A function class as the isolated worker makes it (constructor injection from the app's services).</summary>
     internal T Function<T>() where T : class => ActivatorUtilities.CreateInstance<T>(Services);
+
+    /// <summary>Waits until an orchestration instance is done (completed, failed or terminated) and answers it.</summary>
+    internal async Task<DocServer.Durable.DurableInstance> WaitForInstanceAsync(string instanceId, TimeSpan within)
+    {
+        var durable = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DocServer.Durable.IDurableWork>(Services);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var instance = await durable.GetInstanceAsync(instanceId, CancellationToken.None);
+            if (instance is { HasEnded: true })
+            {
+                return instance;
+            }
+
+            Assert.True(clock.Elapsed < within, $"instance {instanceId} not done within {within.TotalSeconds} s: {instance?.Status.ToString() ?? "no such instance"} {instance?.CustomStatus}");
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>Answers like a well-behaved model: evidence JSON for evidence prompts, a cited answer for synthesis, a summary otherwise.</summary>
     public void ModelAnswersSensibly(TimeSpan? latency = null) => Mlx.ReplyWith(prompt => MlxReply.Text(SensibleReply(prompt), latency));

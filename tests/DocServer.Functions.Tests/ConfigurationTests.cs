@@ -16,9 +16,7 @@ public sealed class ConfigurationTests
     [InlineData("DocServer__SynthesisFirstTokenTimeout", "00:00:00", "DocServer:SynthesisFirstTokenTimeout must be a positive duration")]
     [InlineData("DocServer__StoragePrefix", "Bad_Prefix", "DocServer:StoragePrefix must be 3-20 lowercase")]
     [InlineData("AzureWebJobsStorage", "", "No storage configured: set AzureWebJobsStorage")]
-    [InlineData("AzureFunctionsJobHost__extensions__queues__maxPollingInterval", "00:00:00", "host.json extensions.queues.maxPollingInterval must be at least")]
     [InlineData("DocServer__IndexRefreshInterval", "00:00:00", "DocServer:IndexRefreshInterval must be a positive duration")]
-    [InlineData("DocServer__QueueMessageLease", "00:00:00", "DocServer:QueueMessageLease must be a positive duration")]
     public async Task BadSetting_StopsStartUpWithAMessageNamingIt(string variable, string value, string message)
     {
         var settings = new Dictionary<string, string>

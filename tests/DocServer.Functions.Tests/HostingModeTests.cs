@@ -1,8 +1,6 @@
 using System.Net;
-using DocServer.Core.Entities;
 using DocServer.Core.Gates;
 using DocServer.Functions.Configuration;
-using DocServer.Storage.Entities;
 using DocServer.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -88,28 +86,4 @@ public sealed class HostingModeTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/documents")).StatusCode);
     }
 
-    [Fact]
-    public async Task Standalone_GateSweepTimerFiresOnItsCronScheduleAndExpiresADeadLease()
-    {
-        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true", ["DocServerGateSweepSchedule"] = "* * * * * *" });
-        var store = new EntityStore(app.Services.GetRequiredService<StorageResources>().Gates, TimeProvider.System);
-        var key = new EntityKey("gate", "macmini");
-
-        // A holder that died a minute ago, and nobody else touching the gate: only the timer can clean up.
-        var machine = new GateMachine(GatePolicy.Default);
-        var dead = machine.Acquire(GateState.Empty, DateTimeOffset.UtcNow.AddMinutes(-1), "dead-holder", "crashed", GatePriority.Background).State;
-        await store.UpdateAsync(key, _ => new EntityChange<int>(0, GateStateJson.Serialize(dead)), CancellationToken.None);
-
-        GateState state;
-        var waited = 0;
-        do
-        {
-            await Task.Delay(250);
-            state = GateStateJson.Deserialize(await store.ReadAsync(key, CancellationToken.None), "macmini");
-        }
-        while (state.Holders.Length > 0 && ++waited < 40);
-
-        Assert.Empty(state.Holders);
-        Assert.Equal(1, state.Counters.Expiries);
-    }
 }

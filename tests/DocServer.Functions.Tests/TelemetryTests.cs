@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -67,8 +68,6 @@ public sealed class TelemetryTests
             Assert.Contains(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == call.SpanId);
         }
 
-        // The Azure SDK's own spans (the gate's row, read and written) join the same trace.
-        Assert.Contains(spans, s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.DisplayName.Contains("Table", StringComparison.OrdinalIgnoreCase));
         // Logs go through the same pipeline and carry the ask's trace id.
         var dispatched = Assert.Single(telemetry.Logs(trace), l => l.CategoryName == "DocServer.Core.Gates.GateClient" && l.EventId.Id == 100 && l.SpanId == spans.Single(s => s.DisplayName == "gate wait" && s.ParentSpanId == evidence.SpanId).SpanId);
         Assert.Contains("wait_ms=", dispatched.FormattedMessage, StringComparison.Ordinal);
@@ -201,7 +200,7 @@ public sealed class TelemetryTests
         await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
-        var (ingestTrace, message) = await IngestInATraceAsync(app, client);
+        var (ingestTrace, request) = await IngestInATraceAsync(app, client);
 
         // What the worker does around an invocation: a span of its own source, in the host's trace.
         using var workerSource = new ActivitySource(Hosting.FunctionInvoker.WorkerActivitySource);
@@ -215,30 +214,30 @@ public sealed class TelemetryTests
         using (var invocation = workerSource.StartActivity("Invoke", ActivityKind.Internal, new ActivityContext(hostTrace, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded)))
         {
             Assert.NotNull(invocation);
-            await app.Function<Extraction.ExtractFunction>().Extract(message.Text, CancellationToken.None);
+            await app.Services.GetRequiredService<Extraction.SummariseActivity>().RunAsync(request, CancellationToken.None);
         }
 
-        await EventuallyAsync(() => telemetry.AllSpans().Any(s => s.DisplayName == "Extract"), "the extraction's span");
-        var run = Assert.Single(telemetry.AllSpans(), s => s.DisplayName == "Extract");
+        await EventuallyAsync(() => telemetry.AllSpans().Any(s => s.DisplayName == "Summarise"), "the extraction's span");
+        var run = Assert.Single(telemetry.AllSpans(), s => s.DisplayName == "Summarise");
         Assert.Equal(hostTrace, run.TraceId);
         Assert.NotEqual(default, run.ParentSpanId);
         Assert.Contains(run.Links, l => l.Context.TraceId == ingestTrace);
     }
 
     [Fact]
-    public async Task Extraction_RunByTheHostFromTheQueuedMessage_IsItsOwnTraceLinkedToTheIngest()
+    public async Task Extraction_RunByTheTaskHubWorker_IsItsOwnTraceLinkedToTheIngest()
     {
         var telemetry = new TelemetryCapture();
         await using var app = await AppFactory.StartAsync(services: telemetry.AddTo);
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
-        var (ingestTrace, message) = await IngestInATraceAsync(app, client);
+        var (ingestTrace, request) = await IngestInATraceAsync(app, client);
 
-        // What the isolated worker does with a queue message: the Extract function, with the message text as sent.
-        await app.Function<Extraction.ExtractFunction>().Extract(message.Text, CancellationToken.None);
+        // What the activity does when the task hub's worker runs it: outside any request.
+        await Task.Run(() => app.Services.GetRequiredService<Extraction.SummariseActivity>().RunAsync(request, CancellationToken.None));
 
-        await EventuallyAsync(() => telemetry.AllSpans().Any(s => s.DisplayName == "Extract"), "the extraction's span");
-        var run = Assert.Single(telemetry.AllSpans(), s => s.DisplayName == "Extract");
+        await EventuallyAsync(() => telemetry.AllSpans().Any(s => s.DisplayName == "Summarise"), "the extraction's span");
+        var run = Assert.Single(telemetry.AllSpans(), s => s.DisplayName == "Summarise");
         Assert.Equal(default, run.ParentSpanId);
         Assert.NotEqual(ingestTrace, run.TraceId);
         Assert.Equal(ActivityKind.Consumer, run.Kind);
@@ -249,21 +248,27 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task ExtractionBacklog_MessagesWaiting_ShowInTheBacklogGauge()
+    public async Task ExtractionBacklog_ActivitiesWaitingInTheTaskHub_ShowInTheBacklogGauge()
     {
         var telemetry = new TelemetryCapture();
-        // No queue listener here (not standalone): ingested documents' extraction messages wait in the queue.
-        await using var app = await AppFactory.StartAsync(new() { ["DocServer:BacklogSampleInterval"] = "00:00:00.200" }, telemetry.AddTo);
-        using var client = app.CreateClient();
+        // The app's own sampler samples its hub once, at start; the test's sampler below every 200 ms.
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:BacklogSampleInterval"] = "01:00:00" }, telemetry.AddTo);
+        // The activity queue of a task hub no worker reads, as the hub fills it while activities wait for a worker
+        // (the app's own hub has a worker, which would take the messages).
+        var options = app.Services.GetRequiredService<IOptions<DocServerOptions>>().Value;
+        var idle = new StorageResources(app.Services.GetRequiredService<Storage.StorageAccount>(), new DocServerOptions { StoragePrefix = options.StoragePrefix, TaskHub = "idle" + app.Prefix }, TimeProvider.System);
+        var queue = idle.TaskHubWorkItems;
+        await queue.CreateIfNotExistsAsync(CancellationToken.None);
+        var sampler = ActivatorUtilities.CreateInstance<Telemetry.QueueBacklogSampler>(app.Services, idle, Options.Create(new DocServerOptions { BacklogSampleInterval = TimeSpan.FromMilliseconds(200) }));
+        await sampler.StartAsync(CancellationToken.None);
         foreach (var id in new[] { "a", "b", "c" })
         {
-            Assert.True((await client.PostAsJsonAsync("/api/documents", new { id, content = EvidenceFixtures.EnglishTenancy, contentType = "text" })).IsSuccessStatusCode);
+            await queue.SendAsync(id, CancellationToken.None);
         }
 
         await EventuallyAsync(
             () => telemetry.Collect(app.Services, "docserver.extraction.backlog") is [var point] && point.GetGaugeLastValueLong() == 3,
             "a backlog of 3");
-        var queue = app.Services.GetRequiredService<StorageResources>().Extract;
         foreach (var message in await queue.ReceiveAsync(3, TimeSpan.FromMinutes(1), CancellationToken.None))
         {
             await queue.DeleteAsync(message, CancellationToken.None);
@@ -272,6 +277,7 @@ public sealed class TelemetryTests
         await EventuallyAsync(
             () => telemetry.Collect(app.Services, "docserver.extraction.backlog") is [var point] && point.GetGaugeLastValueLong() == 0,
             "the backlog back to 0");
+        await sampler.StopAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -295,15 +301,26 @@ public sealed class TelemetryTests
         Assert.Contains(telemetry.AllSpans(), s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.ParentSpanId != default);
     }
 
-    /// <summary>Ingests a document inside a caller's trace; its trace id, and the extraction message it queued.</summary>
-    private static async Task<(ActivityTraceId Trace, Storage.Queues.WorkItem Message)> IngestInATraceAsync(AppFactory app, HttpClient client)
+    /// <summary>Ingests a document inside a caller's trace; its trace id, and the extraction it scheduled (the orchestration's input).</summary>
+    private static async Task<(ActivityTraceId Trace, Extraction.ExtractionRequest Request)> IngestInATraceAsync(AppFactory app, HttpClient client)
     {
         var trace = ActivityTraceId.CreateRandom();
         using var ingest = new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = JsonContent.Create(new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" }) };
         ingest.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
         Assert.True((await client.SendAsync(ingest)).IsSuccessStatusCode);
-        var message = Assert.Single(await app.Services.GetRequiredService<StorageResources>().Extract.ReceiveAsync(1, TimeSpan.FromMinutes(1), CancellationToken.None));
-        return (trace, message);
+        var version = (await app.Services.GetRequiredService<Storage.Documents.DocumentStore>().GetAsync("tenancy", CancellationToken.None))!.Version;
+        // Orchestrations do not run in this app (DocServer:Standalone is false): the scheduled instance waits, with its input.
+        var durable = app.Services.GetRequiredService<DocServer.Durable.IDurableWork>();
+        DocServer.Durable.DurableInstance? instance = null;
+        for (var i = 0; i < 200 && instance is null; i++)
+        {
+            instance = await durable.GetInstanceAsync($"tenancy@{version}", CancellationToken.None);
+            await Task.Delay(instance is null ? 50 : 0);
+        }
+
+        var request = System.Text.Json.JsonSerializer.Deserialize<Extraction.ExtractionRequest>(instance!.Input!)!;
+        Assert.Equal(trace, ActivityContext.Parse(request.TraceParent!, null).TraceId);
+        return (trace, request);
     }
 
     private static async Task IngestTenancyAsync(HttpClient client)

@@ -115,16 +115,18 @@ public sealed class DeployedSettingsTests
             var response = await http.PostAsJsonAsync("/api/ask", new { question = "What is the notice period for ending the tenancy?" });
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            if (answer.RootElement.GetProperty("found").GetBoolean())
+            if (answer.RootElement.GetProperty("found").GetBoolean() && mlx.Requests.Any(r => r.Prompt.Contains("Candidate passages", StringComparison.Ordinal)))
             {
                 break;
             }
 
-            await Task.Delay(200); // the index catches up within IndexRefreshInterval
+            // The index catches up within IndexRefreshInterval. On a loaded machine a just-started app's first ask
+            // may also fall back (its evidence call waited past its budget behind the extraction's): ask again.
+            await Task.Delay(200);
         }
 
         Assert.True(answer!.RootElement.GetProperty("found").GetBoolean(), answer.RootElement.GetRawText());
-        Assert.Contains(mlx.Requests, r => r.Prompt.Contains("Candidate passages", StringComparison.Ordinal));
+        Assert.True(mlx.Requests.Any(r => r.Prompt.Contains("Candidate passages", StringComparison.Ordinal)), "the evidence call never reached the model: " + answer.RootElement.GetProperty("skipReasons").GetRawText() + " " + answer.RootElement.GetProperty("timings").GetRawText());
         Assert.Equal(0, mlx.Violations);
         await http.DeleteAsync($"/api/documents/{id}");
     }

@@ -41,17 +41,24 @@ public sealed partial class PackageTests
                     Assert.Equal(function.Schedule, trigger.GetProperty("schedule").GetString());
                     Assert.Matches(PercentName(), function.Schedule!);
                     break;
+                case FunctionDefinition.EntityTrigger or FunctionDefinition.OrchestrationTrigger or FunctionDefinition.ActivityTrigger:
+                    // The Durable extension names entities, orchestrations and activities after their functions.
+                    break;
                 default:
-                    Assert.Equal(function.QueueName, trigger.GetProperty("queueName").GetString());
-                    Assert.Matches(PercentName(), function.QueueName!);
-                    Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
+                    Assert.Fail($"{function.Name} has a trigger the app does not run: {function.Trigger}");
                     break;
             }
         }
 
         Assert.Equal(15, metadata.Values.Count(t => t.GetProperty("type").GetString() == "httpTrigger"));
         Assert.Equal(2, metadata.Values.Count(t => t.GetProperty("type").GetString() == "timerTrigger"));
-        Assert.Equal(2, metadata.Values.Count(t => t.GetProperty("type").GetString() == "queueTrigger"));
+        Assert.Equal(0, metadata.Values.Count(t => t.GetProperty("type").GetString() == "queueTrigger"));
+
+        // The gate entity, the extraction, digest and ask orchestrations and their activities, under the names the
+        // standalone task hub worker registers the same classes by.
+        Assert.Equal(Durable.Gates.GateEntity.Name, Assert.Single(metadata, f => f.Value.GetProperty("type").GetString() == "entityTrigger").Key.ToLowerInvariant());
+        Assert.Equal([FunctionNames.AskQuestion, FunctionNames.Digest, FunctionNames.ExtractDocument, FunctionNames.GateGrantNotifier], metadata.Where(f => f.Value.GetProperty("type").GetString() == "orchestrationTrigger").Select(f => f.Key).Order());
+        Assert.Equal([FunctionNames.AnswerQuestion, FunctionNames.PlanDigest, FunctionNames.Summarise, FunctionNames.WriteDigest], metadata.Where(f => f.Value.GetProperty("type").GetString() == "activityTrigger").Select(f => f.Key).Order());
     }
 
     [Fact]
@@ -60,9 +67,12 @@ public sealed partial class PackageTests
         using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
 
         using var extensions = JsonDocument.Parse(zip.GetEntry("extensions.json")!.Open());
-        var queue = Assert.Single(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == "AzureStorageQueues");
-        var hint = queue.GetProperty("hintPath").GetString()!.Replace("./", string.Empty, StringComparison.Ordinal);
-        Assert.NotNull(zip.GetEntry(hint));
+        foreach (var name in new[] { "DurableTask" })
+        {
+            var extension = Assert.Single(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == name);
+            var hint = extension.GetProperty("hintPath").GetString()!.Replace("./", string.Empty, StringComparison.Ordinal);
+            Assert.NotNull(zip.GetEntry(hint));
+        }
 
         using var worker = JsonDocument.Parse(zip.GetEntry("worker.config.json")!.Open());
         var description = worker.RootElement.GetProperty("description");
@@ -83,7 +93,7 @@ public sealed partial class PackageTests
         Assert.False(root.TryGetProperty("extensionBundle", out _), "an isolated app brings its extensions (extensions.json); a bundle is not used");
         Assert.Equal("OpenTelemetry", root.GetProperty("telemetryMode").GetString());
         Assert.Equal("", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        Assert.Equal("base64", root.GetProperty("extensions").GetProperty("queues").GetProperty("messageEncoding").GetString());
+        Assert.False(root.GetProperty("extensions").TryGetProperty("queues", out _), "no queue triggers: background work runs on the task hub");
         foreach (var file in new[] { "prompts/evidence_extract.txt", "prompts/synthesis.txt", "prompts/document_summary.txt", "appsettings.json", "openapi.json", "wwwroot/index.html", "wwwroot/app.js", "functions.metadata" })
         {
             Assert.NotNull(zip.GetEntry(file));
@@ -91,19 +101,21 @@ public sealed partial class PackageTests
     }
 
     /// <summary>
-    /// The host resolves %name% only for flat app-setting names; each one must be set by the Bicep, listed in the
-    /// sample, and be what the app itself reads for the same thing.
+    /// The host resolves %name% only for flat app-setting names (in triggers and in host.json's task hub name); each one
+    /// must be set by the Bicep, listed in the sample, and be what the app itself reads for the same thing.
     /// </summary>
     [Fact]
     public async Task EveryPercentName_IsFlatSetByTheBicepListedInTheSampleAndReadByTheAppToTheSameValue()
     {
         using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
-        var names = Triggers(zip).Values.SelectMany(json => PercentName().Matches(json.GetRawText()).Select(m => m.Groups["name"].Value)).Distinct().ToList();
+        using var host = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
+        var names = Triggers(zip).Values.Select(json => json.GetRawText()).Append(host.RootElement.GetRawText())
+            .SelectMany(json => PercentName().Matches(json).Select(m => m.Groups["name"].Value)).Distinct().ToList();
         var bicep = (await CompiledInfra.GetAsync()).AppSettings().ToDictionary(StringComparer.Ordinal);
         var sample = SettingsContractTests.SampleValues();
         var options = await AppOptionsAsync(sample);
 
-        Assert.Equal(4, names.Count);
+        Assert.Equal(["DocServerDigestSchedule", "DocServerGateSweepSchedule", "DocServerTaskHub"], names.Order());
         foreach (var name in names)
         {
             Assert.Matches("^[A-Za-z0-9_]+$", name);
@@ -141,7 +153,41 @@ public sealed partial class PackageTests
     }
 
     /// <summary>The options the app binds from these app settings (as environment-style names).</summary>
-    private static async Task<DocServerOptions> AppOptionsAsync(Dictionary<string, string> settings)
+    /// <summary>
+    /// Standalone, the task hub worker runs with what host.json's durableTask section tells the Functions host: one
+    /// partition, the polling cap and the visibility timeouts the gate's lease was chosen with (docs/design.md).
+    /// </summary>
+    [Fact]
+    public async Task HostJsonDurableTask_IsWhatTheStandaloneTaskHubRunsWith()
+    {
+        using var zip = ZipFile.OpenRead((await PublishedPackages.GetAsync()).WindowsZip);
+        using var host = JsonDocument.Parse(zip.GetEntry("host.json")!.Open());
+        var durable = host.RootElement.GetProperty("extensions").GetProperty("durableTask");
+        var provider = durable.GetProperty("storageProvider");
+        var sample = SettingsContractTests.SampleValues();
+
+        var hub = (await AppServiceAsync<Durable.TaskHub.TaskHubOptions>(sample))!;
+
+        static TimeSpan Time(JsonElement e, string name) => TimeSpan.Parse(e.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("%DocServerTaskHub%", durable.GetProperty("hubName").GetString());
+        Assert.Equal(sample["DocServerTaskHub"], hub.HubName);
+        Assert.Equal(provider.GetProperty("partitionCount").GetInt32(), hub.PartitionCount);
+        Assert.False(durable.GetProperty("useAppLease").GetBoolean());
+        Assert.Equal(durable.GetProperty("useAppLease").GetBoolean(), hub.UseAppLease);
+        Assert.Equal(1, hub.PartitionCount);
+        Assert.Equal(Time(provider, "maxQueuePollingInterval"), hub.MaxQueuePollingInterval);
+        Assert.Equal(Time(provider, "workItemQueueVisibilityTimeout"), hub.WorkItemVisibilityTimeout);
+        Assert.Equal(Time(provider, "controlQueueVisibilityTimeout"), hub.ControlQueueVisibilityTimeout);
+        Assert.Equal(durable.GetProperty("maxConcurrentActivityFunctions").GetInt32(), hub.MaxConcurrentActivities);
+        Assert.Equal(durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32(), hub.MaxConcurrentOrchestrations);
+        Assert.Equal(durable.GetProperty("maxConcurrentEntityFunctions").GetInt32(), hub.MaxConcurrentEntities);
+    }
+
+    private static async Task<DocServerOptions> AppOptionsAsync(Dictionary<string, string> settings) =>
+        (await AppServiceAsync<IOptions<DocServerOptions>>(settings)).Value;
+
+    private static async Task<T> AppServiceAsync<T>(Dictionary<string, string> settings)
+        where T : notnull
     {
         var azurite = await AzuriteServer.GetAsync();
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -155,7 +201,7 @@ public sealed partial class PackageTests
             b.UseSetting("DocServer:Standalone", "false");
             b.UseSetting("DocServer:PromptsPath", Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"));
         });
-        return factory.Services.GetRequiredService<IOptions<DocServerOptions>>().Value;
+        return factory.Services.GetRequiredService<T>();
     }
 
     [GeneratedRegex("%(?<name>[^%]+)%")]

@@ -105,11 +105,18 @@ public sealed class EvidenceExtractorTests
             MlxReply.Text(ExtractionBed.Reply((1, EvidenceFixtures.KoreanProcedureSentence, 0.9))));
 
         var timedOut = await bed.KoreanAsync();
+        // The host learns of the closed stream a moment later (its socket's end), not at the client's cancel: a
+        // call made in that moment would find it still busy. Within 2 s it must know, long before the 5 s reply ends.
+        for (var i = 0; i < 200 && bed.Server.Abandoned == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, bed.Server.Abandoned);
         var next = await bed.KoreanAsync();
 
         Assert.Equal(EvidenceSkipReasons.LlmTimeout, timedOut.SkipReason);
         Assert.DoesNotContain("fallback", next.SkipReason ?? string.Empty, StringComparison.Ordinal);
-        Assert.Equal(1, bed.Server.Abandoned);
         Assert.Equal(0, bed.Server.Violations);
     }
 

@@ -5,7 +5,6 @@ using DocServer.Core.Llm;
 using DocServer.Core.Prompts;
 using DocServer.Llm.Mlx;
 using DocServer.Llm.Prompts;
-using DocServer.Storage.Entities;
 using DocServer.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,15 +21,17 @@ internal sealed class ExtractionBed : IAsyncDisposable
     private ExtractionBed(ScriptedMlxServer server, Uri url, EvidenceOptions options, bool withPrompt)
     {
         Server = server;
-        Gates = new GateClient(new EntityStore(Rows, TimeProvider.System), new GateCatalog(new Dictionary<string, GatePolicy> { [Endpoint] = GatePolicy.Default }), TimeProvider.System, NullLogger<GateClient>.Instance);
+        var catalog = new GateCatalog(new Dictionary<string, GatePolicy> { [Endpoint] = GatePolicy.Default });
+        Store = new InMemoryGateStore(catalog, TimeProvider.System);
+        Gates = new GateClient(Store, catalog, TimeProvider.System, NullLogger<GateClient>.Instance);
         Model = new MlxLanguageModel(new MlxEndpoint(Endpoint, url, "gemma-test"));
         Options = options;
-        Extractor = new EvidenceExtractor(Gates, new ModelPool(Model), withPrompt ? LoadPrompt() : null, options, TimeProvider.System, Log);
+        Extractor = new EvidenceExtractor(new GatedModelCalls(Gates, TimeProvider.System), new ModelPool(Model), withPrompt ? LoadPrompt() : null, options, Log);
     }
 
     public ScriptedMlxServer Server { get; }
 
-    public InMemoryEntityRowStore Rows { get; } = new();
+    public InMemoryGateStore Store { get; }
 
     public GateClient Gates { get; }
 
@@ -60,8 +61,7 @@ internal sealed class ExtractionBed : IAsyncDisposable
 
     public Task<EvidenceResult> EnglishAsync() => Extractor.ExtractAsync(EvidenceFixtures.EnglishQuestion, EvidenceFixtures.EnglishResults(), null, CancellationToken.None);
 
-    public async Task<GateState> GateStateAsync() =>
-        GateStateJson.Deserialize((await Rows.ReadAsync(new("gate", Endpoint), CancellationToken.None))?.Data, Endpoint);
+    public Task<GateState> GateStateAsync() => Store.ReadAsync(Endpoint, CancellationToken.None);
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }

@@ -15,8 +15,7 @@ public static class AppSettings
         {
             ["AzureWebJobsStorage"] = storageConnectionString,
             ["DocServer__StoragePrefix"] = storagePrefix,
-            ["DocServerExtractQueue"] = storagePrefix + "-extract",
-            ["DocServerAskQueue"] = storagePrefix + "-ask",
+            ["DocServerTaskHub"] = storagePrefix,
             ["DocServer__Endpoints__macmini__Url"] = mlxUrl.ToString(),
             ["DocServer__Endpoints__macmini__Model"] = "gemma-test",
             ["DocServer__PromptsPath"] = Path.Combine(AzuriteServer.RepositoryRoot(), "prompts"),

@@ -1,5 +1,4 @@
 using DocServer.Storage;
-using DocServer.Storage.Entities;
 
 namespace DocServer.Testing;
 
@@ -32,14 +31,6 @@ public sealed class AzuriteServer
 
     /// <summary>The SDK's client for a table, for tests that write rows as another program would.</summary>
     public Azure.Data.Tables.TableClient RawTable(string name) => new(ConnectionString, name);
-
-    /// <summary>An entity row store on a new, empty table with a unique name: no test sees another test's rows.</summary>
-    public async Task<TableEntityRowStore> CreateRowStoreAsync()
-    {
-        var rows = new TableEntityRowStore(Clients(), UniqueName("t"));
-        await rows.CreateIfNotExistsAsync(CancellationToken.None);
-        return rows;
-    }
 
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..20];
 

@@ -26,6 +26,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
     private int _violations;
     private int _mostAtOnce;
     private int _abandoned;
+    private readonly ConcurrentQueue<int> _piecesBeforeAbandon = new();
 
     private ScriptedMlxServer(WebApplication app) => _app = app;
 
@@ -37,6 +38,9 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
 
     /// <summary>Requests whose client closed the connection before the reply was complete.</summary>
     public int Abandoned => Volatile.Read(ref _abandoned);
+
+    /// <summary>For each streamed reply its client abandoned, how many pieces it had written by then.</summary>
+    public IReadOnlyList<int> PiecesBeforeAbandon => [.. _piecesBeforeAbandon];
 
     public IReadOnlyList<MlxRequest> Requests => [.. _requests];
 
@@ -107,6 +111,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client gave up (its timeout, or its lease was lost): like mlx_lm streaming, stop at once.
+            _piecesBeforeAbandon.Enqueue(context.Items[PiecesWritten] as int? ?? 0);
             Interlocked.Increment(ref _abandoned);
         }
         finally
@@ -140,6 +145,7 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
                     await Task.Delay(delay, context.RequestAborted);
                     await context.Response.WriteAsync($"data: {Chunk(piece, null)}\n\n", context.RequestAborted);
                     await context.Response.Body.FlushAsync(context.RequestAborted);
+                    context.Items[PiecesWritten] = (context.Items[PiecesWritten] as int? ?? 0) + 1;
                 }
 
                 await context.Response.WriteAsync($"data: {Chunk(string.Empty, "stop")}\n\n{UsageChunk(promptTokens, string.Concat(timed.Pieces.Select(p => p.Piece)))}data: [DONE]\n\n", context.RequestAborted);
@@ -162,6 +168,8 @@ public sealed class ScriptedMlxServer : IAsyncDisposable
                 break;
         }
     }
+
+    private const string PiecesWritten = "scripted.pieces";
 
     private static List<string> Pieces(string content, int count)
     {

@@ -15,7 +15,7 @@ namespace DocServer.Core.Answers;
 /// evidence it says the documents do not contain the answer, and never asks the model to guess.
 /// </summary>
 public sealed class AnswerSynthesizer(
-    GateClient gates, ModelPool models, PromptTemplate? prompt, SynthesisOptions options, TimeProvider time, ILogger<AnswerSynthesizer> logger)
+    GatedModelCalls calls, ModelPool models, PromptTemplate? prompt, SynthesisOptions options, ILogger<AnswerSynthesizer> logger)
 {
     public const string QueryPlaceholder = "query";
     public const string EvidencePlaceholder = "evidence";
@@ -43,31 +43,15 @@ public sealed class AnswerSynthesizer(
             [QueryPlaceholder] = query,
             [EvidencePlaceholder] = string.Join('\n', evidence.Select(e => $"[{e.N}] {e.Span}")),
         });
-        var started = time.GetTimestamp();
-        GateCallResult<string> call;
-        try
-        {
-            call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
-                options.Deadlines.On(new LanguageModelRequest(rendered, options.MaxAnswerTokens) { OnText = onText, Kind = ModelCallKind.Synthesis }),
-                request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (GateUnavailableException ex)
-        {
-            SynthesisLog.Failed(logger, "synthesis_gate_unavailable", ex.GetType().Name, 0);
-            return ExtractiveAnswer(query, evidence, "synthesis_gate_unavailable", 0, 0);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            SynthesisLog.Failed(logger, "synthesis_error", ex.GetType().Name, time.GetElapsedTime(started).TotalMilliseconds);
-            return ExtractiveAnswer(query, evidence, "synthesis_error", 0, time.GetElapsedTime(started).TotalMilliseconds);
-        }
-
+        var call = await calls.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
+            options.Deadlines.On(new LanguageModelRequest(rendered, options.MaxAnswerTokens) { OnText = onText, Kind = ModelCallKind.Synthesis }),
+            request, cancellationToken).ConfigureAwait(false);
         var waitMs = call.Waited.TotalMilliseconds;
         var llmMs = call.CallElapsed.TotalMilliseconds;
         var reply = ModelReply.WithoutReasoning(call.Value ?? string.Empty).Trim();
-        if (FallbackReason(call.Outcome, reply) is { } reason)
+        if (FallbackReason(call.Failure, reply) is { } reason)
         {
-            SynthesisLog.Failed(logger, reason, call.Outcome.ToString(), llmMs);
+            SynthesisLog.Failed(logger, reason, call.Detail, llmMs);
             return ExtractiveAnswer(query, evidence, reason, waitMs, llmMs) with { Endpoint = call.Endpoint };
         }
 
@@ -78,13 +62,14 @@ public sealed class AnswerSynthesizer(
     }
 
     /// <summary>Why a call's reply cannot be the answer (the answer is then the evidence itself), or null when it can.</summary>
-    private static string? FallbackReason(GateCallOutcome outcome, string reply) => outcome switch
+    private static string? FallbackReason(ModelCallFailure failure, string reply) => failure switch
     {
-        GateCallOutcome.Completed when reply.Length == 0 => "synthesis_empty",
-        GateCallOutcome.Completed => null,
-        GateCallOutcome.TimedOut or GateCallOutcome.Stalled => "synthesis_timeout",
-        GateCallOutcome.EndpointDown => "synthesis_llm_unavailable",
-        GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull => "synthesis_gate_wait_budget",
+        ModelCallFailure.None when reply.Length == 0 => "synthesis_empty",
+        ModelCallFailure.None => null,
+        ModelCallFailure.TimedOut => "synthesis_timeout",
+        ModelCallFailure.HostDown => "synthesis_llm_unavailable",
+        ModelCallFailure.GateBusy => "synthesis_gate_wait_budget",
+        ModelCallFailure.GateUnavailable => "synthesis_gate_unavailable",
         _ => "synthesis_error",
     };
 

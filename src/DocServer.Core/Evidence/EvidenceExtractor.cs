@@ -13,7 +13,7 @@ namespace DocServer.Core.Evidence;
 /// falls back to query-centred rule spans with a reason, never to an error for the user.
 /// </summary>
 public sealed class EvidenceExtractor(
-    GateClient gates, ModelPool models, PromptTemplate? prompt, EvidenceOptions options, TimeProvider time, ILogger<EvidenceExtractor> logger)
+    GatedModelCalls calls, ModelPool models, PromptTemplate? prompt, EvidenceOptions options, ILogger<EvidenceExtractor> logger)
 {
     public const string QueryPlaceholder = "query";
     public const string CandidatesPlaceholder = "numbered_candidates";
@@ -60,44 +60,31 @@ public sealed class EvidenceExtractor(
             [CandidatesPlaceholder] = EvidenceRules.NumberedCandidates(candidates),
         });
 
-        // E6: one batched call, through the gate (G1), its timeout counted from the grant (G2).
-        var started = time.GetTimestamp();
-        try
-        {
-            var call = await gates.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
-                options.Deadlines.On(new LanguageModelRequest(rendered, options.MaxReplyTokens) { Kind = ModelCallKind.Evidence }),
-                request, cancellationToken).ConfigureAwait(false);
-            return Called(call, FromCall(call, attempt));
-        }
-        catch (GateUnavailableException ex)
-        {
-            // Never call a model without its gate: answer from the documents.
-            return Fallback(EvidenceSkipReasons.GateUnavailable, attempt, 0, 0, ex.Message);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // E7: any failure of the call itself is a fallback for the user, and a warning for us.
-            return Fallback(EvidenceSkipReasons.LlmError, attempt, 0, time.GetElapsedTime(started).TotalMilliseconds, $"{ex.GetType().Name}: {ex.Message}");
-        }
+        // E6: one batched call, through the gate (G1), its timeout counted from the grant (G2). E7: any failure of
+        // the call is a fallback for the user (and a warning for us); never a model call without its gate.
+        var call = await calls.CompleteAsync(models, GatePriority.Foreground, options.GateWaitBudget, options.Deadlines.Total,
+            options.Deadlines.On(new LanguageModelRequest(rendered, options.MaxReplyTokens) { Kind = ModelCallKind.Evidence }),
+            request, cancellationToken).ConfigureAwait(false);
+        return Called(call, FromCall(call, attempt));
     }
 
     /// <summary>E7, E8, E9-E14, E17, E18: what the call came to, as evidence.</summary>
-    private EvidenceResult FromCall(GateCallResult<string> call, Attempt attempt)
+    private EvidenceResult FromCall(GatedModelCall call, Attempt attempt)
     {
         var waitMs = call.Waited.TotalMilliseconds;
         var llmMs = call.CallElapsed.TotalMilliseconds;
-        switch (call.Outcome)
+        var fallback = call.Failure switch
         {
-            case GateCallOutcome.WaitBudgetExceeded or GateCallOutcome.QueueFull:
-                return Fallback(EvidenceSkipReasons.GateWaitBudget, attempt, waitMs, llmMs, call.Outcome.ToString());
-            case GateCallOutcome.EndpointDown:
-                return Fallback(EvidenceSkipReasons.LlmUnavailable, attempt, waitMs, llmMs, $"endpoints {string.Join(", ", models.Endpoints)} are down");
-            case GateCallOutcome.TimedOut or GateCallOutcome.Stalled:
-                return Fallback(EvidenceSkipReasons.LlmTimeout, attempt, waitMs, llmMs, $"{call.Outcome} after {llmMs:F0} ms");
-            case GateCallOutcome.LeaseLost or GateCallOutcome.HostFailed:
-                return Fallback(EvidenceSkipReasons.LlmError, attempt, waitMs, llmMs, call.Outcome.ToString());
-            default:
-                break;
+            ModelCallFailure.None => null,
+            ModelCallFailure.GateBusy => EvidenceSkipReasons.GateWaitBudget,
+            ModelCallFailure.HostDown => EvidenceSkipReasons.LlmUnavailable,
+            ModelCallFailure.TimedOut => EvidenceSkipReasons.LlmTimeout,
+            ModelCallFailure.GateUnavailable => EvidenceSkipReasons.GateUnavailable,
+            _ => EvidenceSkipReasons.LlmError,
+        };
+        if (fallback is not null)
+        {
+            return Fallback(fallback, attempt, waitMs, llmMs, call.Detail);
         }
 
         if (EvidenceReplyParser.TryParse(call.Value) is not { } reply)
@@ -120,7 +107,7 @@ public sealed class EvidenceExtractor(
     }
 
     /// <summary>Says which endpoint the model call went to, whatever became of its reply.</summary>
-    private static EvidenceResult Called(GateCallResult<string> call, EvidenceResult result) =>
+    private static EvidenceResult Called(GatedModelCall call, EvidenceResult result) =>
         result with { Stats = result.Stats with { Endpoint = call.Endpoint } };
 
     private EvidenceResult Skip(string reason, string loggedQuery, int results)

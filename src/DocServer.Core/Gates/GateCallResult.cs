@@ -23,6 +23,9 @@ public enum GateCallOutcome
 
     /// <summary>The call failed in a way that says the host is unhealthy (unreachable, 5xx): not the request's fault.</summary>
     HostFailed,
+
+    /// <summary><see cref="KeepOnce"/>: inside the lease the result was found kept by another run; nothing was called.</summary>
+    AlreadyKept,
 }
 
 public sealed record GateCallResult<T>(GateCallOutcome Outcome, T? Value, TimeSpan Waited, TimeSpan CallElapsed)

@@ -1,4 +1,3 @@
-using DocServer.Core.Entities;
 using DocServer.Core.Llm;
 using DocServer.Core.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -8,18 +7,18 @@ namespace DocServer.Core.Gates;
 /// <summary>
 /// What callers use to pass a gate: acquire (waiting by polling, with an in-process fast path), run a
 /// call inside a lease (G2), read status (G9), sweep. All state lives in the entity store, so every
-/// instance of the app that shares the store shares the gate.
+/// instance of the app that shares the store (the Durable entity of each gate) shares the gate.
 /// </summary>
 public sealed class GateClient
 {
-    internal const string EntityKind = "gate";
-    private static readonly string EmptyStateJson = GateStateJson.Serialize(GateState.Empty);
+    /// <summary>How long a command sent after its caller left may take: a signal, a few storage requests.</summary>
+    private static readonly TimeSpan LeavingTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly IEntityStore _store;
+    private readonly IGateStore _store;
     private readonly ILogger _logger;
 
     public GateClient(
-        IEntityStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null, IEndpointHealth? health = null, PipelineMetrics? metrics = null)
+        IGateStore store, GateCatalog catalog, TimeProvider time, ILogger<GateClient> logger, GateClientOptions? options = null, PipelineMetrics? metrics = null)
     {
         Metrics = metrics;
         _store = store;
@@ -27,13 +26,9 @@ public sealed class GateClient
         Time = time;
         _logger = logger;
         Options = options ?? new GateClientOptions();
-        Health = health;
     }
 
     public GateCatalog Catalog { get; }
-
-    /// <summary>G13: which endpoints this instance knows to be down; null when nothing tracks it (every endpoint is up).</summary>
-    public IEndpointHealth? Health { get; }
 
     public GateClientOptions Options { get; }
 
@@ -106,26 +101,16 @@ public sealed class GateClient
         }
     }
 
-    /// <summary>G9: reads the row and computes the view; never writes, so status pages cannot slow the gate.</summary>
+    /// <summary>G9: reads the gate and computes the view; never writes, so status pages cannot slow the gate.</summary>
     public async Task<GateStatus> GetStatusAsync(string gate, CancellationToken cancellationToken)
     {
         var machine = Catalog.Machine(gate);
-        string? json;
-        try
-        {
-            json = await _store.ReadAsync(new EntityKey(EntityKind, gate), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            throw new GateUnavailableException(gate, ex, storeUnreachable: true);
-        }
-
-        return machine.Status(gate, GateStateJson.Deserialize(json, gate), Time.GetUtcNow());
+        return machine.Status(gate, await ReadAsync(gate, cancellationToken).ConfigureAwait(false), Time.GetUtcNow());
     }
 
     /// <summary>G13: writes the host's health, as this instance sees it, into the gate row (null: up). True when it changed.</summary>
     public async Task<bool> ReportHealthAsync(string gate, GateHealthMark? health, CancellationToken cancellationToken) =>
-        (await ApplyAsync(gate, (m, s, now) => m.ReportHealth(s, now, health), cancellationToken).ConfigureAwait(false)).Result;
+        (await ApplyAsync(gate, new ReportHealthCommand(health), cancellationToken).ConfigureAwait(false)).Result;
 
     /// <summary>Expires dead leases and waiters and grants on every configured gate (the sweep timer).</summary>
     public async Task<IReadOnlyDictionary<string, SweepResult>> SweepAllAsync(CancellationToken cancellationToken)
@@ -133,42 +118,100 @@ public sealed class GateClient
         var results = new Dictionary<string, SweepResult>(StringComparer.Ordinal);
         foreach (var gate in Catalog.GateNames)
         {
-            results[gate] = (await ApplyAsync(gate, (m, s, now) => m.Sweep(s, now), cancellationToken).ConfigureAwait(false)).Result;
+            results[gate] = (await ApplyAsync(gate, new SweepCommand(), cancellationToken).ConfigureAwait(false)).Result;
         }
 
         return results;
     }
 
     /// <summary>
-    /// The one way the gate's row changes: the operation runs on the stored state (possibly several
-    /// times, on conflicts); the effects of the run that was committed are then acted on.
+    /// The one way a gate changes: the command is applied where the gate lives, one at a time; the
+    /// effects seen there (the in-memory twin reports them) are then acted on.
     /// </summary>
-    internal async Task<GateApplied<T>> ApplyAsync<T>(string gate, Func<GateMachine, GateState, DateTimeOffset, GateTransition<T>> operation, CancellationToken cancellationToken)
+    internal async Task<GateApplied<T>> ApplyAsync<T>(string gate, GateCommand<T> command, CancellationToken cancellationToken)
     {
-        var machine = Catalog.Machine(gate);
-        GateTransition<T>? committed = null;
-        EntityUpdate<T> update;
+        Catalog.Machine(gate);
+        GateStoreReply<T> reply;
         try
         {
-            update = await _store.UpdateAsync(
-                new EntityKey(EntityKind, gate),
-                current =>
-                {
-                    var transition = operation(machine, GateStateJson.Deserialize(current, gate), Time.GetUtcNow());
-                    committed = transition;
-                    var json = GateStateJson.Serialize(transition.State);
-                    return new EntityChange<T>(transition.Result, json == (current ?? EmptyStateJson) ? null : json);
-                },
-                cancellationToken).ConfigureAwait(false);
+            reply = await _store.ApplyAsync(gate, command, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             throw new GateUnavailableException(gate, ex, storeUnreachable: true);
         }
 
-        Observe(gate, committed!.Effects);
-        Metrics?.GateSeen(gate, committed.State);
-        return new GateApplied<T>(update.Result, committed.State.Waiters.Length);
+        Observe(gate, reply.Effects);
+        Metrics?.GateSeen(gate, reply.State);
+        return new GateApplied<T>(reply.Result, reply.State.Waiters.Length);
+    }
+
+    /// <summary>
+    /// Sends a command whose answer nobody waits for, after a caller stopped waiting for another (best effort, with
+    /// its own short deadline: the caller has gone). A failure is logged; the gate's TTLs clean up instead (G6, G7).
+    /// </summary>
+    internal async Task SendAfterLeavingAsync(string gate, GateCommand command)
+    {
+        using var timeout = new CancellationTokenSource(LeavingTimeout, Time);
+        try
+        {
+            await _store.SendAsync(gate, command, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || IsStoreFailure(ex, timeout.Token))
+        {
+            GateLog.CancelAfterLeavingFailed(Logger, gate, command.Subject ?? "-", ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A waiter's poll answered from a read, so waiting costs the gate no operations: granted only when the
+    /// stored state holds the lease. When the gate would change for it (a stale "last seen" to refresh, a
+    /// lease that ran out and is ours next), a poll is sent on and not awaited; the next read shows it.
+    /// </summary>
+    internal async Task<GateApplied<PollResult>> PollAsync(string gate, string ticketId, CancellationToken cancellationToken)
+    {
+        var machine = Catalog.Machine(gate);
+        var stored = await ReadAsync(gate, cancellationToken).ConfigureAwait(false);
+        if (stored.Holders.FirstOrDefault(h => h.Id == ticketId) is { } held && !held.IsExpiredAt(Time.GetUtcNow()))
+        {
+            return new GateApplied<PollResult>(new PollResult(PollOutcome.Granted, held, 0, 0), stored.Waiters.Length);
+        }
+
+        var local = machine.Poll(stored, Time.GetUtcNow(), ticketId);
+        var result = local.Result;
+        if (result.Outcome == PollOutcome.Granted)
+        {
+            // Granted only in this reading of the clock: the gate has not made it so yet.
+            result = new PollResult(PollOutcome.Waiting, null, 0, 0, TimeSpan.Zero);
+        }
+
+        // The poll changed the gate only if it expired, dropped or granted something (each an effect) or refreshed
+        // this waiter's "last seen".
+        if (result.Outcome != PollOutcome.Gone && (!local.Effects.IsEmpty || local.State.Waiters.FirstOrDefault(w => w.Id == ticketId) != stored.Waiters.FirstOrDefault(w => w.Id == ticketId)))
+        {
+            try
+            {
+                await _store.SendAsync(gate, new PollCommand(ticketId), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+            {
+                throw new GateUnavailableException(gate, ex, storeUnreachable: true);
+            }
+        }
+
+        return new GateApplied<PollResult>(result, stored.Waiters.Length);
+    }
+
+    private async Task<GateState> ReadAsync(string gate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.ReadAsync(gate, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw new GateUnavailableException(gate, ex, storeUnreachable: true);
+        }
     }
 
     /// <summary>
@@ -177,7 +220,7 @@ public sealed class GateClient
     /// </summary>
     private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken) => ex switch
     {
-        GateStateException or EntityRowException or EntityConflictException or UnknownGateException or OutOfMemoryException => false,
+        GateStateException or UnknownGateException or OutOfMemoryException => false,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         _ => true,
     };

@@ -16,5 +16,12 @@ public sealed record GateHolder(
     DateTimeOffset ExpiresAt,
     DateTimeOffset Origin)
 {
+    /// <summary>
+    /// Who runs the call of a lease that was granted to one party and run by another (an orchestration's turn, run
+    /// by its activity): the first claimant owns it, and a second run of the same work (an activity re-delivered)
+    /// cannot claim it again. Null until claimed; plain leases never are.
+    /// </summary>
+    public string? ClaimedBy { get; init; }
+
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 }

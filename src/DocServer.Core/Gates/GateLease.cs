@@ -83,7 +83,7 @@ public sealed class GateLease : IAsyncDisposable
             {
                 await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, time, _stop.Token).ConfigureAwait(false);
                 var holder = _holder;
-                var renewed = await _client.ApplyAsync(Gate, (m, s, now) => m.Renew(s, now, holder.Id, holder.FencingToken), _stop.Token).ConfigureAwait(false);
+                var renewed = await _client.ApplyAsync(Gate, new RenewCommand(holder.Id, holder.FencingToken), _stop.Token).ConfigureAwait(false);
                 if (renewed.Result.Lease is { } lease)
                 {
                     Volatile.Write(ref _holder, lease);
@@ -133,7 +133,7 @@ public sealed class GateLease : IAsyncDisposable
         {
             var holder = _holder;
             var keepPlaceFor = _request?.PlaceToKeep();
-            var released = await _client.ApplyAsync(Gate, (m, s, now) => m.Release(s, now, holder.Id, holder.FencingToken, keepPlaceFor), timeout.Token).ConfigureAwait(false);
+            var released = await _client.ApplyAsync(Gate, new ReleaseCommand(holder.Id, holder.FencingToken, keepPlaceFor), timeout.Token).ConfigureAwait(false);
             if (released.Result.Outcome == ReleaseOutcome.Released)
             {
                 if (keepPlaceFor is not null)

@@ -38,9 +38,15 @@ internal static partial class GateLog
     [LoggerMessage(EventId = 110, Level = LogLevel.Debug, Message = "gate {Gate} enqueue priority={Priority} position={Position}")]
     public static partial void Enqueued(ILogger logger, string gate, GatePriority priority, int position);
 
+    [LoggerMessage(EventId = 117, Level = LogLevel.Warning, Message = "gate {Gate} ticket {Ticket}: its cancel after a lost answer was not sent ({Reason}); a late grant expires after the lease TTL, a late ticket after the waiter TTL")]
+    public static partial void CancelAfterLeavingFailed(ILogger logger, string gate, string ticket, string reason);
+
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "gate {Gate} withdrawing a sibling ticket failed; it is dropped after the waiter TTL, or its lease expires")]
     public static partial void WithdrawFailed(ILogger logger, Exception exception, string gate);
 
     [LoggerMessage(EventId = 112, Level = LogLevel.Debug, Message = "gate {Gate} granted from a pool of {PoolSize}; sibling tickets withdrawn={Withdrawn}")]
     public static partial void PoolGranted(ILogger logger, string gate, int poolSize, int withdrawn);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "gate {Gate} grant token={FencingToken} could not be claimed ({Outcome}): the work queues again")]
+    public static partial void GrantNotClaimed(ILogger logger, string gate, long fencingToken, ClaimOutcome outcome);
 }

@@ -17,9 +17,17 @@ public sealed class GateMachine(GatePolicy policy)
     /// Idempotent per request id: a retry after an ambiguous write finds what the first attempt made.
     /// <paramref name="origin"/> is when the request this call serves arrived (G11); none means now. A
     /// claimed origin in the future is taken as now, so no clock can put a call ahead of the present.
+    /// <paramref name="claimWithin"/>: the lease is for someone else to claim (<see cref="Claim"/>), and lasts only
+    /// this long (at most the lease TTL) until it is, so a grant whose call never starts frees the gate soon.
     /// </summary>
-    public GateTransition<AcquireResult> Acquire(GateState state, DateTimeOffset now, string requestId, string owner, GatePriority priority, DateTimeOffset? origin = null)
+    public GateTransition<AcquireResult> Acquire(
+        GateState state, DateTimeOffset now, string requestId, string owner, GatePriority priority, DateTimeOffset? origin = null, TimeSpan? claimWithin = null)
     {
+        if (claimWithin is { } window && window <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(claimWithin), claimWithin, "A claim window must be positive.");
+        }
+
         ValidateId(requestId);
         ValidateOwner(owner);
         if (!Enum.IsDefined(priority))
@@ -40,7 +48,7 @@ public sealed class GateMachine(GatePolicy policy)
 
         if (work.HasFreeSlot)
         {
-            var lease = work.Grant(requestId, owner, priority, now, Earliest(origin, now));
+            var lease = work.Grant(requestId, owner, priority, now, Earliest(origin, now), claimWithin);
             return work.Finish(new AcquireResult(AcquireOutcome.Granted, lease, null, 0));
         }
 
@@ -49,7 +57,7 @@ public sealed class GateMachine(GatePolicy policy)
             return work.Finish(new AcquireResult(AcquireOutcome.QueueFull, null, null, work.Waiters.Count));
         }
 
-        var ticket = work.Enqueue(requestId, owner, priority, Earliest(origin, now));
+        var ticket = work.Enqueue(requestId, owner, priority, Earliest(origin, now), claimWithin);
         return work.Finish(new AcquireResult(AcquireOutcome.Queued, null, ticket, work.PositionOf(ticket).Position));
     }
 
@@ -94,6 +102,30 @@ public sealed class GateMachine(GatePolicy policy)
 
         var expiredJustNow = work.Effects.OfType<LeaseExpired>().Any(e => e.Lease.Id == leaseId && e.Lease.FencingToken == fencingToken);
         return work.Finish(new RenewResult(expiredJustNow ? RenewOutcome.Expired : RenewOutcome.NotHolder, null));
+    }
+
+    /// <summary>
+    /// Takes over a lease granted to someone else for its call (<see cref="GateGrant"/>), renewing it. The first
+    /// claimant wins and may claim again (a retried write); any other is refused, so work that runs twice (an
+    /// activity re-delivered after a crash) never runs two calls on one lease: the second queues for its own.
+    /// </summary>
+    public GateTransition<ClaimResult> Claim(GateState state, DateTimeOffset now, string leaseId, long fencingToken, string claimant)
+    {
+        ValidateId(claimant);
+        var work = Begin(state, now);
+        if (work.FindHolder(leaseId) is not { } lease || lease.FencingToken != fencingToken)
+        {
+            return work.Finish(new ClaimResult(ClaimOutcome.NotHolder, null));
+        }
+
+        if (lease.ClaimedBy is { } owner && owner != claimant)
+        {
+            return work.Finish(new ClaimResult(ClaimOutcome.ClaimedByAnother, null));
+        }
+
+        var claimed = lease with { ClaimedBy = claimant, ExpiresAt = now + Policy.LeaseTtl };
+        work.ReplaceHolder(lease, claimed);
+        return work.Finish(new ClaimResult(ClaimOutcome.Claimed, claimed));
     }
 
     /// <summary>

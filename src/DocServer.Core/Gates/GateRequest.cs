@@ -15,6 +15,13 @@ public sealed class GateRequest(DateTimeOffset? origin) : IAsyncDisposable
     /// <summary>When the request arrived (G11); null: each call is served by its own arrival.</summary>
     public DateTimeOffset? Origin { get; } = origin;
 
+    /// <summary>
+    /// A lease already granted for this request's first call (an orchestration's turn, pushed to it): that call
+    /// claims it instead of queuing, and queues as usual when it is gone (<see cref="GateMachine.Claim"/>).
+    /// Whoever was granted it releases it after the call as well, so a grant nobody claimed is not left to expire.
+    /// </summary>
+    public GateGrant? Grant { get; private set; }
+
     /// <summary>Told where the request stands while one of its calls waits: when it queues, and whenever its place changes.</summary>
     public Action<GateWaitUpdate>? OnWaiting { get; init; }
 
@@ -40,6 +47,17 @@ public sealed class GateRequest(DateTimeOffset? origin) : IAsyncDisposable
         NextTicketId = NewId();
     }
 
+    /// <summary>A request whose first call runs on a lease granted elsewhere.</summary>
+    public static GateRequest WithGrant(GateGrant? grant) => new(null) { Grant = grant };
+
+    /// <summary>The grant, once: a later call of the request queues as usual.</summary>
+    internal GateGrant? TakeGrant()
+    {
+        var grant = Grant;
+        Grant = null;
+        return grant;
+    }
+
     /// <summary>The id a releasing lease leaves in its place, or null when no further call was announced.</summary>
     internal string? PlaceToKeep() => KeepPlaceAfterCall ? NextTicketId : null;
 
@@ -57,7 +75,7 @@ public sealed class GateRequest(DateTimeOffset? origin) : IAsyncDisposable
         using var timeout = new CancellationTokenSource(GiveBackTimeout, kept.Client.Time);
         try
         {
-            await kept.Client.ApplyAsync(kept.Gate, (m, s, now) => m.Cancel(s, now, NextTicketId), timeout.Token).ConfigureAwait(false);
+            await kept.Client.ApplyAsync(kept.Gate, new CancelCommand(NextTicketId), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -20,8 +20,8 @@ public static class GateStateJson
     {
         var document = new GateDocument(
             GateState.CurrentSchemaVersion,
-            [.. state.Holders.Select(h => new HolderDocument(h.Id, h.Owner, (int)h.Priority, h.FencingToken, Ms(h.EnqueuedAt), Ms(h.GrantedAt), Ms(h.ExpiresAt), OriginMs(h.Origin, h.EnqueuedAt)))],
-            [.. state.Waiters.Select(w => new WaiterDocument(w.Id, w.Owner, (int)w.Priority, w.Sequence, Ms(w.EnqueuedAt), Ms(w.LastSeen), OriginMs(w.Origin, w.EnqueuedAt)))],
+            [.. state.Holders.Select(h => new HolderDocument(h.Id, h.Owner, (int)h.Priority, h.FencingToken, Ms(h.EnqueuedAt), Ms(h.GrantedAt), Ms(h.ExpiresAt), OriginMs(h.Origin, h.EnqueuedAt), h.ClaimedBy))],
+            [.. state.Waiters.Select(w => new WaiterDocument(w.Id, w.Owner, (int)w.Priority, w.Sequence, Ms(w.EnqueuedAt), Ms(w.LastSeen), OriginMs(w.Origin, w.EnqueuedAt), w.ClaimWithin is { } claim ? (long)claim.TotalMilliseconds : null))],
             state.NextSequence,
             state.NextFencingToken,
             new CountersDocument(state.Counters.Grants, state.Counters.Releases, state.Counters.Expiries, state.Counters.DroppedWaiters, state.Counters.Cancellations),
@@ -64,8 +64,8 @@ public static class GateStateJson
         }
 
         var state = new GateState(
-            [.. document.Holders.Select(h => new GateHolder(h.Id, h.Owner, Priority(h.Priority, gate), h.Token, At(h.Enqueued), At(h.Granted), At(h.Expires), At(h.Origin ?? h.Enqueued)))],
-            [.. document.Waiters.Select(w => new GateWaiter(w.Id, w.Owner, Priority(w.Priority, gate), w.Seq, At(w.Enqueued), At(w.Seen), At(w.Origin ?? w.Enqueued)))],
+            [.. document.Holders.Select(h => new GateHolder(h.Id, h.Owner, Priority(h.Priority, gate), h.Token, At(h.Enqueued), At(h.Granted), At(h.Expires), At(h.Origin ?? h.Enqueued)) { ClaimedBy = h.ClaimedBy })],
+            [.. document.Waiters.Select(w => new GateWaiter(w.Id, w.Owner, Priority(w.Priority, gate), w.Seq, At(w.Enqueued), At(w.Seen), At(w.Origin ?? w.Enqueued)) { ClaimWithin = w.ClaimMs is { } claim ? TimeSpan.FromMilliseconds(claim) : null })],
             document.NextSeq,
             document.NextToken,
             new GateCounters(document.Counters.Grants, document.Counters.Releases, document.Counters.Expiries, document.Counters.Dropped, document.Counters.Cancels))
@@ -127,7 +127,8 @@ public static class GateStateJson
         [property: JsonPropertyName("enq")] long Enqueued,
         [property: JsonPropertyName("granted")] long Granted,
         [property: JsonPropertyName("expires")] long Expires,
-        [property: JsonPropertyName("origin"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Origin = null);
+        [property: JsonPropertyName("origin"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Origin = null,
+        [property: JsonPropertyName("claimedBy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClaimedBy = null);
 
     internal sealed record WaiterDocument(
         [property: JsonPropertyName("id")] string Id,
@@ -136,7 +137,8 @@ public static class GateStateJson
         [property: JsonPropertyName("seq")] long Seq,
         [property: JsonPropertyName("enq")] long Enqueued,
         [property: JsonPropertyName("seen")] long Seen,
-        [property: JsonPropertyName("origin"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Origin = null);
+        [property: JsonPropertyName("origin"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Origin = null,
+        [property: JsonPropertyName("claimMs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ClaimMs = null);
 
     internal sealed record CountersDocument(
         [property: JsonPropertyName("grants")] long Grants,

@@ -13,8 +13,22 @@ public sealed record GateWaiter(
     DateTimeOffset LastSeen,
     DateTimeOffset Origin)
 {
-    /// <summary>G7: a waiter that stopped polling is dead; it is dropped, never granted.</summary>
-    public bool IsAliveAt(DateTimeOffset now, GatePolicy policy) => now - LastSeen < policy.WaiterTtl;
+    /// <summary>Set when the lease this ticket becomes is for someone else to claim: how long it lasts until claimed.</summary>
+    public TimeSpan? ClaimWithin { get; init; }
+
+    /// <summary>
+    /// G7: a waiter that stopped polling is dead; it is dropped, never granted. A ticket whose grant is claimed by
+    /// someone else (<see cref="ClaimWithin"/>: an orchestration's) does not die with a process and is not polled:
+    /// its orchestration withdraws it when its wait budget runs out, and a grant nobody claims lasts the claim window.
+    /// </summary>
+    public bool IsAliveAt(DateTimeOffset now, GatePolicy policy) => DiesAt(policy) is not { } dies || now < dies;
+
+    /// <summary>When this waiter is dead unless seen again (G7); null for a ticket to be claimed, which never dies for silence.</summary>
+    public DateTimeOffset? DiesAt(GatePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return ClaimWithin is null ? LastSeen + policy.WaiterTtl : null;
+    }
 
     /// <summary>G8 aging: a background waiter past the aging threshold competes as foreground.</summary>
     public GatePriority EffectivePriorityAt(DateTimeOffset now, GatePolicy policy) =>

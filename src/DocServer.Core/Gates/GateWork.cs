@@ -91,16 +91,18 @@ internal sealed class GateWork
         {
             var next = _waiters.MinBy(w => DispatchKey(w))!;
             _waiters.Remove(next);
-            Grant(next.Id, next.Owner, next.Priority, next.EnqueuedAt, next.Origin);
+            Grant(next.Id, next.Owner, next.Priority, next.EnqueuedAt, next.Origin, next.ClaimWithin);
             granted++;
         }
 
         return granted;
     }
 
-    public GateHolder Grant(string id, string owner, GatePriority priority, DateTimeOffset enqueuedAt, DateTimeOffset origin)
+    /// <summary>A lease from now; one to be claimed by someone else lasts the claim window until it is (never longer than the TTL).</summary>
+    public GateHolder Grant(string id, string owner, GatePriority priority, DateTimeOffset enqueuedAt, DateTimeOffset origin, TimeSpan? claimWithin = null)
     {
-        var lease = new GateHolder(id, owner, priority, _nextFencingToken++, enqueuedAt, Now, Now + _policy.LeaseTtl, origin);
+        var ttl = claimWithin is { } window && window < _policy.LeaseTtl ? window : _policy.LeaseTtl;
+        var lease = new GateHolder(id, owner, priority, _nextFencingToken++, enqueuedAt, Now, Now + ttl, origin);
         _holders.Add(lease);
         Counters = Counters with { Grants = Counters.Grants + 1 };
         var waited = Now - enqueuedAt;
@@ -109,9 +111,9 @@ internal sealed class GateWork
         return lease;
     }
 
-    public GateWaiter Enqueue(string id, string owner, GatePriority priority, DateTimeOffset origin)
+    public GateWaiter Enqueue(string id, string owner, GatePriority priority, DateTimeOffset origin, TimeSpan? claimWithin = null)
     {
-        var waiter = new GateWaiter(id, owner, priority, _nextSequence++, Now, Now, origin);
+        var waiter = new GateWaiter(id, owner, priority, _nextSequence++, Now, Now, origin) { ClaimWithin = claimWithin };
         _waiters.Add(waiter);
         return waiter;
     }

@@ -35,6 +35,18 @@ internal sealed class PoolAcquisition
         _poolSize = pool.Count;
         try
         {
+            // A lease granted elsewhere for this call (an orchestration's turn): claimed, or else queue as usual.
+            if (_request?.TakeGrant() is { } grant && pool.Contains(grant.Gate))
+            {
+                var claimed = await _client.ApplyAsync(grant.Gate, new ClaimCommand(grant.LeaseId, grant.FencingToken, _id), cancellationToken).ConfigureAwait(false);
+                if (claimed.Result.Lease is { } lease)
+                {
+                    return await GrantedAsync(grant.Gate, lease, claimed.QueueLength, pool.Count, cancellationToken).ConfigureAwait(false);
+                }
+
+                GateLog.GrantNotClaimed(_client.Logger, grant.Gate, grant.FencingToken, claimed.Result.Outcome);
+            }
+
             // A place kept by the request's previous call and granted in the same write: nothing to ask the store.
             if (_request is { KeptGrant: { } ready, KeptGate: { } readyGate } && pool.Contains(readyGate) && ready.ExpiresAt > _client.Time.GetUtcNow())
             {
@@ -51,7 +63,7 @@ internal sealed class PoolAcquisition
             foreach (var gate in gates)
             {
                 var signal = _client.Signals.Register(gate, _id);
-                var acquired = await _client.ApplyAsync(gate, (m, s, now) => m.Acquire(s, now, _id, _client.Options.Owner, _priority, _request?.Origin), cancellationToken).ConfigureAwait(false);
+                var acquired = await AcquireAsync(gate, cancellationToken).ConfigureAwait(false);
                 switch (acquired.Result.Outcome)
                 {
                     case AcquireOutcome.Granted:
@@ -130,7 +142,7 @@ internal sealed class PoolAcquisition
     /// <summary>Polls one ticket: its grant, or its new place and next poll time.</summary>
     private async Task<(string Gate, GateHolder Lease, int QueueLength)?> PollAsync(PoolTicket ticket, CancellationToken cancellationToken)
     {
-        var poll = await _client.ApplyAsync(ticket.Gate, (m, s, now) => m.Poll(s, now, _id), cancellationToken).ConfigureAwait(false);
+        var poll = await _client.PollAsync(ticket.Gate, _id, cancellationToken).ConfigureAwait(false);
         switch (poll.Result.Outcome)
         {
             case PollOutcome.Granted:
@@ -145,7 +157,7 @@ internal sealed class PoolAcquisition
                 // Only if our polls failed for a whole waiter TTL (a storage outage, a long pause): the
                 // ticket was dropped as dead (G7). Queue again rather than fail the caller.
                 GateLog.TicketVanished(_client.Logger, ticket.Gate, Elapsed.TotalMilliseconds);
-                var again = await _client.ApplyAsync(ticket.Gate, (m, s, now) => m.Acquire(s, now, _id, _client.Options.Owner, _priority, _request?.Origin), cancellationToken).ConfigureAwait(false);
+                var again = await AcquireAsync(ticket.Gate, cancellationToken).ConfigureAwait(false);
                 if (again.Result.Outcome == AcquireOutcome.Granted)
                 {
                     return (ticket.Gate, again.Result.Lease!, again.QueueLength);
@@ -154,6 +166,26 @@ internal sealed class PoolAcquisition
                 ticket.Position = again.Result.Position;
                 ticket.Due = Elapsed + _client.NextPollInterval(ticket.Position / _poolSize, ++ticket.Polls, null);
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// Queues on one gate (or is granted at once). An answer that did not come (the store timed out, the caller left)
+    /// does not mean the gate did not apply it: a late grant would sit unrenewed for a lease TTL, every waiter behind
+    /// it (G6). So a cancel of this ticket follows the acquire: it withdraws a late ticket or gives back a late grant.
+    /// </summary>
+    private async Task<GateApplied<AcquireResult>> AcquireAsync(string gate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.ApplyAsync(gate, new AcquireCommand(_id, _client.Options.Owner, _priority, _request?.Origin), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or GateUnavailableException { InnerException: TimeoutException })
+        {
+            // Only when the acquire went out (a store that could not be reached took no acquire, and takes no cancel
+            // either). Not awaited: the caller falls back now; the cancel has its own deadline and logs its failure.
+            _ = _client.SendAfterLeavingAsync(gate, new CancelCommand(_id));
+            throw;
         }
     }
 
@@ -194,7 +226,7 @@ internal sealed class PoolAcquisition
         {
             try
             {
-                await _client.ApplyAsync(ticket.Gate, (m, s, now) => m.Cancel(s, now, _id), cancellationToken).ConfigureAwait(false);
+                await _client.ApplyAsync(ticket.Gate, new CancelCommand(_id), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is GateUnavailableException or OperationCanceledException)
             {

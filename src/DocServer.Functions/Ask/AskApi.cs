@@ -1,4 +1,3 @@
-using DocServer.Storage.Asks;
 using DocServer.Functions.Configuration;
 using DocServer.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace DocServer.Functions.Ask;
 
 /// <summary>The ask functions under the Functions host: each runs the handler standalone maps (<see cref="AskApi"/>).</summary>
-internal sealed class AskFunctions(HttpFunctionAdapter http, FunctionInvoker invoker)
+internal sealed class AskFunctions(HttpFunctionAdapter http)
 {
     [Function(FunctionNames.Ask)]
     public Task Ask([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.Ask)] HttpRequest request) =>
@@ -17,9 +17,4 @@ internal sealed class AskFunctions(HttpFunctionAdapter http, FunctionInvoker inv
     [Function(FunctionNames.GetAsk)]
     public Task GetAsk([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AskResult)] HttpRequest request, string id) =>
         http.RunAsync(request, FunctionNames.GetAsk, ApiRoutes.AskResult, AskApi.GetAskAsync, ("id", id));
-
-    /// <summary>An accepted asynchronous ask, as the ask queue delivers it (idempotent by ask id).</summary>
-    [Function(FunctionNames.AskJob)]
-    public Task AskJob([QueueTrigger($"%{Configuration.FlatSettings.AskQueue}%", Connection = FunctionInvoker.StorageConnection)] string message, CancellationToken cancellationToken) =>
-        invoker.InvokeAsync(FunctionNames.AskJob, message, cancellationToken);
 }

@@ -76,6 +76,9 @@ internal sealed class DocServerOptions
     /// <summary>How long background work waits for the gate before trying again later.</summary>
     public TimeSpan BackgroundWaitBudget { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The delay before an extraction that failed on a healthy host is tried again (then doubled; 3 attempts in all).</summary>
+    public TimeSpan ExtractionRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A streamed ask sends a ping this often, so proxies do not cut a connection that waits for the Mac.</summary>
     public TimeSpan StreamPingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -118,17 +121,10 @@ internal sealed class DocServerOptions
     public string GateSweepSchedule { get; set; } = "*/5 * * * * *";
 
     /// <summary>
-    /// How long a message being processed stays invisible to other instances; it is renewed every third of this
-    /// for as long as it runs, so a long extraction is never picked up twice, and the message of an instance
-    /// that died comes back within this. (The Functions host does the same under its own 10 minutes.)
+    /// App setting <c>DocServerTaskHub</c>: the Durable task hub (its queues, tables and blobs are named after it) where
+    /// the gates, extractions and digests run. Apps (or test runs) sharing an account each need their own.
     /// </summary>
-    public TimeSpan QueueMessageLease { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>App setting <c>DocServerExtractQueue</c>. How the queue is read (batch, retries) is host.json's.</summary>
-    public string ExtractQueue { get; set; } = "extract-requests";
-
-    /// <summary>App setting <c>DocServerAskQueue</c>: accepted asynchronous asks, run by whichever instance takes them.</summary>
-    public string AskQueue { get; set; } = "ask-requests";
+    public string TaskHub { get; set; } = "DocServer";
 
     /// <summary>
     /// Storage on a request's path (gates, documents): the network timeout of one try, and the retries after it.
@@ -159,8 +155,9 @@ internal sealed class DocServerOptions
     };
 
     /// <summary>
-    /// Standalone: run the timers and queue listeners in-process (default on). Under the Functions host the app never
-    /// runs its own: the host triggers the functions.
+    /// Standalone: run the timers, queue listeners, orchestrations and activities in-process (default on); off, the
+    /// process still hosts the gate entities. Under the Functions host the app never runs its own: the host triggers
+    /// the functions.
     /// </summary>
     public bool? Standalone { get; set; }
 
@@ -172,4 +169,7 @@ internal sealed class DocServerOptions
 
     private static string[] Split(string endpoints) =>
         (endpoints ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Storage on a request's path: a short network timeout and few retries, then the request degrades.</summary>
+    public Storage.StorageRetry InteractiveRetry() => new(StorageAskTimeout, StorageAskRetries, TimeSpan.FromMilliseconds(50));
 }

@@ -84,18 +84,10 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             }
         }
 
-        foreach (var (setting, queue) in new[] { (FlatSettings.ExtractQueue, options.ExtractQueue), (FlatSettings.AskQueue, options.AskQueue) })
+        // The task hub names tables, queues and a blob container: the Durable extension's rule.
+        if (options.TaskHub is not { Length: >= 3 and <= 45 } || !System.Text.RegularExpressions.Regex.IsMatch(options.TaskHub, "^[A-Za-z][A-Za-z0-9]+$"))
         {
-            // Azure's queue-name rule, leaving room for the "-poison" queue beside it.
-            if (queue is not { Length: <= 56 } || !System.Text.RegularExpressions.Regex.IsMatch(queue, "^[a-z0-9](?:[a-z0-9]|-(?!-)){1,}[a-z0-9]$"))
-            {
-                errors.Add($"{setting} '{queue}' must be a queue name: 3-56 lowercase letters, digits or single '-', starting and ending with a letter or digit.");
-            }
-        }
-
-        if (options.ExtractQueue == options.AskQueue)
-        {
-            errors.Add($"{FlatSettings.ExtractQueue} and {FlatSettings.AskQueue} must name different queues.");
+            errors.Add($"{FlatSettings.TaskHub} '{options.TaskHub}' must be a task hub name: 3-45 letters and digits, starting with a letter.");
         }
     }
 
@@ -109,8 +101,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
             ("ProbeInterval", options.ProbeInterval), ("StreamPingInterval", options.StreamPingInterval),
             ("IndexRefreshInterval", options.IndexRefreshInterval), ("IndexSnapshotInterval", options.IndexSnapshotInterval),
             ("BacklogSampleInterval", options.BacklogSampleInterval),
-            ("QueueMessageLease", options.QueueMessageLease),
-            ("AskWaitBudget", options.AskWaitBudget), ("BackgroundWaitBudget", options.BackgroundWaitBudget), ("AsyncResultTtl", options.AsyncResultTtl),
+            ("AskWaitBudget", options.AskWaitBudget), ("BackgroundWaitBudget", options.BackgroundWaitBudget), ("ExtractionRetryDelay", options.ExtractionRetryDelay), ("AsyncResultTtl", options.AsyncResultTtl),
             ("StorageAskTimeout", options.StorageAskTimeout), ("StorageBackgroundTimeout", options.StorageBackgroundTimeout),
         })
         {

@@ -10,22 +10,20 @@ internal static class FlatSettings
 {
     public const string DigestSchedule = "DocServerDigestSchedule";
     public const string GateSweepSchedule = "DocServerGateSweepSchedule";
-    public const string ExtractQueue = "DocServerExtractQueue";
-    public const string AskQueue = "DocServerAskQueue";
+    public const string TaskHub = "DocServerTaskHub";
 
     /// <summary>Each flat setting: the <see cref="DocServerOptions"/> property it sets, its name, and how it sets it.</summary>
     private static readonly (string Option, string Name, Action<DocServerOptions, string> Set)[] Settings =
     [
         (nameof(DocServerOptions.DigestSchedule), DigestSchedule, (o, v) => o.DigestSchedule = v),
         (nameof(DocServerOptions.GateSweepSchedule), GateSweepSchedule, (o, v) => o.GateSweepSchedule = v),
-        (nameof(DocServerOptions.ExtractQueue), ExtractQueue, (o, v) => o.ExtractQueue = v),
-        (nameof(DocServerOptions.AskQueue), AskQueue, (o, v) => o.AskQueue = v),
+        (nameof(DocServerOptions.TaskHub), TaskHub, (o, v) => o.TaskHub = v),
     ];
 
     /// <summary>Flat app-setting name, by <see cref="DocServerOptions"/> property.</summary>
     public static IReadOnlyDictionary<string, string> ByOption { get; } = Settings.ToDictionary(s => s.Option, s => s.Name, StringComparer.Ordinal);
 
-    /// <summary>"%DocServerExtractQueue%": how a trigger refers to the setting.</summary>
+    /// <summary>"%DocServerTaskHub%": how a trigger or host.json refers to the setting.</summary>
     public static string Expression(string flatName) => $"%{flatName}%";
 
     /// <summary>

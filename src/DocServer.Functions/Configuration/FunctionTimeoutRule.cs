@@ -4,8 +4,8 @@ namespace DocServer.Functions.Configuration;
 /// The one rule between host.json's functionTimeout and the app's budgets: a background invocation may wait
 /// BackgroundWaitBudget for the gate and then SummaryTimeout for its call, and must still have a margin to
 /// record the outcome and give its ticket back before the host kills it. So
-/// functionTimeout ≥ BackgroundWaitBudget + SummaryTimeout + <see cref="Margin"/>.
-/// Functions that do many such steps (Digest) stop starting new ones when a step could overrun it.
+/// functionTimeout ≥ BackgroundWaitBudget + SummaryTimeout + <see cref="Margin"/>. Work of many such calls (a
+/// digest) is an orchestration of one activity per call, so no invocation holds more than one.
 /// </summary>
 internal static class FunctionTimeoutRule
 {
@@ -19,8 +19,4 @@ internal static class FunctionTimeoutRule
     }
 
     public static TimeSpan Minimum(DocServerOptions options) => LongestBackgroundStep(options) + Margin;
-
-    /// <summary>True when an invocation that has run <paramref name="elapsed"/> can still start one more step.</summary>
-    public static bool CanStartStep(DocServerOptions options, TimeSpan functionTimeout, TimeSpan elapsed) =>
-        elapsed + Minimum(options) <= functionTimeout;
 }

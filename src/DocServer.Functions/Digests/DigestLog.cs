@@ -5,9 +5,9 @@ internal static partial class DigestLog
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "digest run={Run} documents={Documents}")]
     public static partial void Completed(ILogger logger, string run, int documents);
 
-    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "digest run={Run} stopped short at {Done} of {Due} documents: another summary could outlast functionTimeout {FunctionTimeout}; the next run resumes it")]
-    public static partial void StoppedShort(ILogger logger, string run, int done, int due, TimeSpan functionTimeout);
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "digest run={Run} started={Started} (false: another instance's timer started this occurrence)")]
+    public static partial void Started(ILogger logger, string run, bool started);
 
-    [LoggerMessage(EventId = 602, Level = LogLevel.Information, Message = "digest run={Run} paused at {Done} of {Due} documents: {Reason}; the next run resumes it")]
-    public static partial void Paused(ILogger logger, string run, int done, int due, string reason);
+    [LoggerMessage(EventId = 602, Level = LogLevel.Information, Message = "digest run={Run} window {From:O} to {To:O}: {Unsummarised} document(s) to summarise")]
+    public static partial void Planned(ILogger logger, string run, DateTimeOffset from, DateTimeOffset to, int unsummarised);
 }

@@ -1,83 +1,83 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DocServer.Durable;
 using DocServer.Functions.Configuration;
-using DocServer.Functions.Documents;
-using DocServer.Storage.Documents;
 using DocServer.Functions.Extraction;
 using DocServer.Storage.Digests;
+using DocServer.Storage.Documents;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace DocServer.Functions.Digests;
 
 /// <summary>
-/// The Digest function. A run covers documents ingested since the previous digest. Its window is
-/// fixed when it starts (recorded in the state row, claimed with If-Match so two instances cannot both
-/// start one), and each document's summary is checkpointed as it is made, so a failed or restarted run
-/// resumes where it stopped and redoes nothing. Summaries already made by extraction are reused.
-/// A run stops before a summary that could outlast the host's functionTimeout (<see cref="FunctionTimeoutRule"/>)
-/// and leaves the rest to the next run, which resumes it.
+/// Digests: the timer starts a <see cref="DigestOrchestrator"/> run per occurrence of its schedule; the run's
+/// activities plan it (<see cref="PlanAsync"/>) and write it (<see cref="WriteAsync"/>); the API reads what was
+/// written. A run covers the documents ingested since the previous run's cut-off, up to
+/// <see cref="DocServerOptions.DigestCutoffLag"/> before it was planned (a document stamped just now may not be
+/// listed yet, so it is left to the next run, never skipped).
 /// </summary>
 internal sealed class DigestService(
-    Storage.Digests.DigestStore digestStore,
+    DigestStore digestStore,
     DocumentStore documents,
-    DocumentExtraction extraction,
+    IDurableWork durable,
     IOptions<DocServerOptions> options,
-    IOptions<FunctionsHostOptions> host,
     IOptions<JsonOptions> json,
     TimeProvider time,
     ILogger<DigestService> logger)
 {
-    /// <summary>Claims lost in a row to other instances before a run gives up (each loss means another run started).</summary>
+    /// <summary>Claims lost in a row to other runs before a plan gives up (each loss means another run claimed a window).</summary>
     private const int MaxClaimAttempts = 10;
 
+    /// <summary>What the digest lists for a document whose summary could not be made.</summary>
+    public const string NoSummary = "(No summary: the model's replies for this document could not be used.)";
 
-
-    /// <summary>Runs (or resumes) a digest; null when there was nothing new to digest.</summary>
-    public async Task<Digest?> RunAsync(CancellationToken cancellationToken)
+    /// <summary>The timer's work: the run of this occurrence, unless another instance's timer started it first.</summary>
+    public async Task<string> StartAsync(DateTimeOffset occurrence, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var (runId, from, to) = await ClaimRunAsync(cancellationToken).ConfigureAwait(false);
-        var entries = new List<DigestEntry>();
-        var due = (await documents.ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(d => d.IngestedAt > from && d.IngestedAt <= to)
-            .OrderBy(d => d.IngestedAt)
+        var run = DigestRun.For(occurrence, System.Diagnostics.Activity.Current?.Id);
+        var started = await durable.ScheduleAsync(DigestOrchestrator.Name, run.InstanceId, run, cancellationToken).ConfigureAwait(false);
+        DigestLog.Started(logger, run.RunId, started);
+        return run.InstanceId;
+    }
+
+    /// <summary>The run's window, claimed with If-Match (a re-run of this step gets the window it claimed), and what in it has no summary.</summary>
+    public async Task<DigestPlan> PlanAsync(DigestRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var (from, to) = await ClaimWindowAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+        var unsummarised = (await InWindowAsync(from, to, cancellationToken).ConfigureAwait(false))
+            .Where(d => !d.IsExtracted)
+            .Select(d => new ExtractionRequest(d.Id, d.Version!))
             .ToList();
-        foreach (var document in due)
+        DigestLog.Planned(logger, run.RunId, from, to, unsummarised.Count);
+        return new DigestPlan(run.RunId, from, to, unsummarised, run.TraceParent);
+    }
+
+    /// <summary>
+    /// The digest of the window, from what the documents hold now: a document replaced since the plan was stamped
+    /// after the window and is the next run's. Writing again (a re-run of this step) writes the same digest.
+    /// </summary>
+    public async Task<DigestResult> WriteAsync(DigestPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var due = await InWindowAsync(plan.From, plan.To, cancellationToken).ConfigureAwait(false);
+        // A summary kept from an earlier version is not this version's: listed as missing, never as this one's.
+        var entries = due.Select(d => d.IsExtracted
+            ? new DigestEntry(d.Id, d.Title, d.IngestedAt, d.Summary!, d.Keywords ?? [])
+            : new DigestEntry(d.Id, d.Title, d.IngestedAt, NoSummary, [])).ToList();
+        if (entries.Count == 0)
         {
-            DigestEntry? entry;
-            try
-            {
-                entry = await EntryAsync(runId, document, started, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Core.Llm.EndpointUnavailableException ex)
-            {
-                // G13: the host is down; what is summarised is checkpointed, the next run catches up.
-                DigestLog.Paused(logger, runId, entries.Count, due.Count, ex.Message);
-                return null;
-            }
-
-            if (entry is null)
-            {
-                // Checkpointed so far; the run stays pending and the next invocation resumes it.
-                DigestLog.StoppedShort(logger, runId, entries.Count, due.Count, host.Value.FunctionTimeout);
-                return null;
-            }
-
-            entries.Add(entry);
+            DigestLog.Completed(logger, plan.RunId, 0);
+            return new DigestResult(null, 0, 0);
         }
 
-        Digest? digest = null;
-        if (entries.Count > 0)
-        {
-            digest = new Digest(runId, from, to, time.GetUtcNow(), entries);
-            await digestStore.SaveDigestAsync(runId, JsonSerializer.Serialize(digest, json.Value.SerializerOptions), Markdown(digest), cancellationToken).ConfigureAwait(false);
-        }
-
-        await CompleteRunAsync(runId, to, digest is not null, cancellationToken).ConfigureAwait(false);
-        DigestLog.Completed(logger, runId, entries.Count);
-        return digest;
+        var digest = new Digest(plan.RunId, plan.From, plan.To, time.GetUtcNow(), entries);
+        await digestStore.SaveDigestAsync(plan.RunId, JsonSerializer.Serialize(digest, json.Value.SerializerOptions), Markdown(digest), cancellationToken).ConfigureAwait(false);
+        await MarkLatestAsync(plan.RunId, cancellationToken).ConfigureAwait(false);
+        DigestLog.Completed(logger, plan.RunId, entries.Count);
+        return new DigestResult(plan.RunId, entries.Count, due.Count(d => !d.IsExtracted));
     }
 
     public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) => digestStore.ListIdsAsync(cancellationToken);
@@ -89,72 +89,56 @@ internal sealed class DigestService(
 
     public Task<string?> GetMarkdownAsync(string id, CancellationToken cancellationToken) => digestStore.GetMarkdownAsync(id, cancellationToken);
 
-    /// <summary>The document's entry; null when it needs a summary and there is no time left in this invocation for one.</summary>
-    private async Task<DigestEntry?> EntryAsync(string runId, DocumentRecord document, long started, CancellationToken cancellationToken)
-    {
-        if (await digestStore.GetCheckpointAsync(runId, document.Id, cancellationToken).ConfigureAwait(false) is { } checkpoint)
-        {
-            return new DigestEntry(document.Id, document.Title, document.IngestedAt, checkpoint.Summary, checkpoint.Keywords);
-        }
-
-        if (document.Summary is null && !FunctionTimeoutRule.CanStartStep(options.Value, host.Value.FunctionTimeout, time.GetElapsedTime(started)))
-        {
-            return null;
-        }
-
-        // A document not yet extracted (queued, deferred, or its message lost when storage failed right after
-        // the ingest) is extracted here, so its summary is stored on it too and nothing stays unsummarised.
-        var summary = document.Summary is { } made
-            ? new DocumentSummary(made, document.Keywords ?? [])
-            : await extraction.ExtractAsync(document, cancellationToken).ConfigureAwait(false);
-
-        await digestStore.SaveCheckpointAsync(runId, document.Id, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false);
-        return new DigestEntry(document.Id, document.Title, document.IngestedAt, summary.Summary, summary.Keywords);
-    }
-
-    /// <summary>The unfinished run if there is one, else a new run from the last cutoff to now.</summary>
-    private async Task<(string RunId, DateTimeOffset From, DateTimeOffset To)> ClaimRunAsync(CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var state = await digestStore.GetStateAsync(cancellationToken).ConfigureAwait(false);
-            if (state is { PendingRun: { } pending, PendingFrom: { } pendingFrom, PendingTo: { } pendingTo })
-            {
-                return (pending, pendingFrom, pendingTo);
-            }
-
-            var now = time.GetUtcNow();
-            var from = state?.LastCutoff ?? DateTimeOffset.UnixEpoch;
-            var to = now - options.Value.DigestCutoffLag;
-            var runId = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            var claim = new DigestRunState(runId, from, to, from, state?.Latest);
-            if (await digestStore.TryWriteStateAsync(claim, state, cancellationToken).ConfigureAwait(false))
-            {
-                return (runId, from, to);
-            }
-
-            // Another instance claimed a run first: take that one, on a fresh read.
-            if (attempt >= MaxClaimAttempts)
-            {
-                throw new InvalidOperationException($"The digest state changed under this run {attempt} times in a row; giving up until the next run.");
-            }
-        }
-    }
-
-    private async Task CompleteRunAsync(string runId, DateTimeOffset to, bool written, CancellationToken cancellationToken)
-    {
-        var state = await digestStore.GetStateAsync(cancellationToken).ConfigureAwait(false);
-        if (state is null || state.PendingRun != runId)
-        {
-            return;
-        }
-
-        var done = new DigestRunState(null, null, null, to, written ? runId : state.Latest);
-        await digestStore.TryWriteStateAsync(done, state, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<string?> LatestIdAsync(CancellationToken cancellationToken) =>
         (await digestStore.GetStateAsync(cancellationToken).ConfigureAwait(false))?.Latest;
+
+    private async Task<List<DocumentRecord>> InWindowAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        [.. (await documents.ListAsync(cancellationToken).ConfigureAwait(false)).Where(d => d.IngestedAt > from && d.IngestedAt <= to).OrderBy(d => d.IngestedAt)];
+
+    /// <summary>The window this run claimed before, or a new one from the last cut-off to now (less the lag).</summary>
+    private async Task<(DateTimeOffset From, DateTimeOffset To)> ClaimWindowAsync(string runId, CancellationToken cancellationToken)
+    {
+        var state = await ChangeStateAsync(runId, state =>
+        {
+            if (state?.LastRun == runId)
+            {
+                return null;
+            }
+
+            var from = state?.LastCutoff ?? DateTimeOffset.UnixEpoch;
+            var to = time.GetUtcNow() - options.Value.DigestCutoffLag;
+            return new DigestRunState(runId, from, to > from ? to : from, state?.Latest);
+        }, cancellationToken).ConfigureAwait(false);
+        return (state!.LastFrom, state.LastCutoff);
+    }
+
+    /// <summary>Points "latest" at this digest unless a newer one is there already (runs can finish out of order).</summary>
+    private async Task MarkLatestAsync(string runId, CancellationToken cancellationToken) =>
+        await ChangeStateAsync(runId, state => state is null || string.CompareOrdinal(state.Latest, runId) >= 0 ? null : state with { Latest = runId }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The one compare-and-swap loop on the digest state row: <paramref name="change"/> gives the state to write from
+    /// the state read (null: nothing to write), written with If-Match and tried again on a fresh read when another run
+    /// wrote first. Answers the state as it now stands.
+    /// </summary>
+    private async Task<DigestRunState?> ChangeStateAsync(string runId, Func<DigestRunState?, DigestRunState?> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
+        {
+            var state = await digestStore.GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (change(state) is not { } next)
+            {
+                return state;
+            }
+
+            if (await digestStore.TryWriteStateAsync(next, state, cancellationToken).ConfigureAwait(false))
+            {
+                return next;
+            }
+        }
+
+        throw new InvalidOperationException($"The digest state changed under run {runId} {MaxClaimAttempts} times in a row; its orchestration retries.");
+    }
 
     private static string Markdown(Digest digest)
     {

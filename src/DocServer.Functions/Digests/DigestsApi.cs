@@ -22,7 +22,7 @@ internal static class DigestsApi
     internal static async Task<Results<Ok<Digest>, ContentHttpResult, ProblemHttpResult>> LatestAsync(DigestService digests, string? format, CancellationToken cancellationToken) =>
         await digests.LatestIdAsync(cancellationToken).ConfigureAwait(false) is { } id
             ? await GetAsync(id, digests, format, cancellationToken).ConfigureAwait(false)
-            : Problems.NotFound("No digest has been made yet: the Digest timer writes one when documents were added since the last run.");
+            : Problems.NotFound("No digest has been made yet: each run of the digest timer writes one when documents were added since the run before.");
 
     internal static async Task<Results<Ok<Digest>, ContentHttpResult, ProblemHttpResult>> GetAsync(string id, DigestService digests, string? format, CancellationToken cancellationToken)
     {

@@ -3,12 +3,12 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DocServer.Functions.Digests;
 
-/// <summary>The digest timer and the digest reads under the Functions host (the reads run <see cref="DigestsApi"/>).</summary>
+/// <summary>The digest timer (it starts a <see cref="DigestOrchestrator"/> run) and the digest reads under the Functions host (the reads run <see cref="DigestsApi"/>).</summary>
 internal sealed class DigestsFunctions(HttpFunctionAdapter http, FunctionInvoker invoker)
 {
-    [Function(FunctionNames.Digest)]
-    public Task Digest([TimerTrigger($"%{Configuration.FlatSettings.DigestSchedule}%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        invoker.InvokeAsync(FunctionNames.Digest, null, cancellationToken);
+    [Function(FunctionNames.DigestTimer)]
+    public Task DigestTimer([TimerTrigger($"%{Configuration.FlatSettings.DigestSchedule}%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        invoker.InvokeAsync(FunctionNames.DigestTimer, cancellationToken);
 
     [Function(FunctionNames.ListDigests)]
     public Task List([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Digests)] HttpRequest request) =>

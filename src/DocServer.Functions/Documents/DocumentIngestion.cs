@@ -3,15 +3,16 @@ using DocServer.Core.Documents;
 using DocServer.Functions.Configuration;
 using Microsoft.Extensions.Options;
 using DocServer.Storage.Documents;
-using DocServer.Functions.Telemetry;
+using DocServer.Durable;
+using DocServer.Functions.Extraction;
 
 namespace DocServer.Functions.Documents;
 
 /// <summary>
 /// Takes a document in: checks it, chunks it, stores it, indexes it, and queues its background
-/// extraction. Checks come first, so a rejected document changes nothing that is stored.
+/// extraction (an orchestration per version). Checks come first, so a rejected document changes nothing that is stored.
 /// </summary>
-internal sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, [FromKeyedServices(Hosting.FunctionNames.Extract)] Storage.Queues.QueuedWork extractQueue, IOptions<DocServerOptions> options)
+internal sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, IDurableWork durable, IOptions<DocServerOptions> options, ILogger<DocumentIngestion> logger)
 {
     /// <summary>The document, or the reason it was refused (for a 400).</summary>
     public async Task<(DocumentRecord? Document, string? Problem)> IngestAsync(string? id, string? title, string? content, string? contentType, CancellationToken cancellationToken)
@@ -47,8 +48,27 @@ internal sealed partial class DocumentIngestion(DocumentStore store, DocumentInd
         var chunks = DocumentChunker.Chunk(id, title, content, kind == "text/markdown");
         var record = await store.SaveAsync(id, title, kind, content, chunks, cancellationToken).ConfigureAwait(false);
         index.Put(record, chunks);
-        await extractQueue.SendAsync(TracedMessage.Wrap(id), cancellationToken).ConfigureAwait(false);
+        await ScheduleExtractionAsync(record, cancellationToken).ConfigureAwait(false);
         return (record, null);
+    }
+
+    /// <summary>
+    /// Queues the new version's extraction. The document is stored and searchable by now, so a task hub that cannot
+    /// take the orchestration (storage blipped since, a queue being re-created) does not turn the ingest into an
+    /// error that says nothing was changed: the version waits, and the next digest run summarises every document of
+    /// its window that has no summary.
+    /// </summary>
+    private async Task ScheduleExtractionAsync(DocumentRecord record, CancellationToken cancellationToken)
+    {
+        var extraction = new ExtractionRequest(record.Id, record.Version!, System.Diagnostics.Activity.Current?.Id);
+        try
+        {
+            await durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, extraction.InstanceId, extraction, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ExtractionLog.NotScheduled(logger, ex, record.Id, record.Version!, Storage.StorageFailures.Describe(ex));
+        }
     }
 
     public static bool IsValidId(string id) => IdPattern().IsMatch(id);

@@ -11,68 +11,84 @@ using DocServer.Functions.Telemetry;
 namespace DocServer.Functions.Extraction;
 
 /// <summary>
-/// The Extract function: summary and keywords for one document, through the background endpoint's
-/// gate (BACKGROUND, so asks go first). A failure on a healthy host throws, so the queue retries the
-/// message and parks it in the poison queue after maxDequeueCount attempts. G13: when the host is down
-/// (or fails as a down host does), the work is deferred instead: a new message, visible after one
-/// ProbeInterval, replaces this one, so no attempt is spent and nothing reaches the poison queue.
+/// Summary and keywords for one document version, through the background pool's gate (BACKGROUND, so asks go
+/// first): the <see cref="SummariseActivity"/>'s work. A failure on a healthy host throws, so the orchestration's
+/// retry policy decides; G13: a host that is down (or fails as a down host does) is an outcome, so the orchestration
+/// waits a probe interval instead of spending an attempt.
 /// </summary>
 internal sealed class DocumentExtraction(
-    DocumentStore store, [FromKeyedServices(Hosting.FunctionNames.Extract)] Storage.Queues.QueuedWork extractQueue, GateClient gates, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
+    DocumentStore store, GatedModelCalls calls, LanguageModels models, Prompts prompts, IOptions<DocServerOptions> options, ILogger<DocumentExtraction> logger)
 {
     private const int MaxDocumentChars = 6000;
 
-    public async Task<DocumentSummary?> RunAsync(string documentId, CancellationToken cancellationToken)
+    public async Task<ExtractionResult> RunAsync(ExtractionRequest request, CancellationToken cancellationToken)
     {
-        var document = await store.GetAsync(documentId.Trim().Trim('"'), cancellationToken).ConfigureAwait(false);
-        if (document is null)
+        ArgumentNullException.ThrowIfNull(request);
+        var document = await store.GetAsync(request.DocumentId, cancellationToken).ConfigureAwait(false);
+        var done = Done(document, request);
+        if (done is not null || document is null)
         {
-            // Deleted before its turn came: nothing to do, and nothing to retry.
-            ExtractionLog.Skipped(logger, documentId);
-            return null;
-        }
-
-        if (document.IsExtracted)
-        {
-            // At-least-once delivery: this version was extracted already; no second model call.
-            ExtractionLog.AlreadyExtracted(logger, document.Id, document.Version ?? "-");
-            return new DocumentSummary(document.Summary!, document.Keywords ?? []);
+            return new ExtractionResult(done ?? ExtractionOutcome.Deleted);
         }
 
         try
         {
-            return await ExtractAsync(document, cancellationToken).ConfigureAwait(false);
+            return new ExtractionResult(await SummariseAsync(document, request, cancellationToken).ConfigureAwait(false));
         }
         catch (EndpointUnavailableException ex)
         {
-            await extractQueue.SendLaterAsync(TracedMessage.Wrap(document.Id), options.Value.ProbeInterval, cancellationToken).ConfigureAwait(false);
             ExtractionLog.Deferred(logger, document.Id, options.Value.ProbeInterval.TotalSeconds, ex.Message);
-            return null;
+            return new ExtractionResult(ExtractionOutcome.HostDown, ex.Message);
         }
-    }
-
-    /// <summary>Summarises this version of the document and stores the summary on it (the Extract function, and the digest for a document not yet extracted).</summary>
-    public async Task<DocumentSummary> ExtractAsync(DocumentRecord document, CancellationToken cancellationToken)
-    {
-        var summary = await SummariseAsync(document, cancellationToken).ConfigureAwait(false);
-        if (await store.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false))
-        {
-            ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
-        }
-        else
-        {
-            // Never written onto another version: the new one has its own extraction coming.
-            ExtractionLog.Outdated(logger, document.Id, document.Version ?? string.Empty);
-        }
-
-        return summary;
     }
 
     /// <summary>
-    /// One BACKGROUND model call; throws <see cref="EndpointUnavailableException"/> when the host is down or fails
-    /// as a down host does, and <see cref="InvalidOperationException"/> when it yields no summary otherwise.
+    /// Why this version needs no summary now, or null when it does: deleted or replaced before its turn came (the new
+    /// version has its own extraction; the wrong text is never summarised), or summarised already (a repeated run).
     /// </summary>
-    private async Task<DocumentSummary> SummariseAsync(DocumentRecord document, CancellationToken cancellationToken)
+    private ExtractionOutcome? Done(DocumentRecord? document, ExtractionRequest request)
+    {
+        if (document is null)
+        {
+            ExtractionLog.Skipped(logger, request.DocumentId);
+            return ExtractionOutcome.Deleted;
+        }
+
+        if (document.Version != request.Version)
+        {
+            ExtractionLog.Outdated(logger, document.Id, request.Version);
+            return ExtractionOutcome.Outdated;
+        }
+
+        if (document.IsExtracted)
+        {
+            ExtractionLog.AlreadyExtracted(logger, document.Id, request.Version);
+            return ExtractionOutcome.AlreadyExtracted;
+        }
+
+        return null;
+    }
+
+    /// <summary>Inside the lease, before it is given back: Outdated when the document changed meanwhile (a summary is never written onto another version).</summary>
+    private async Task<ExtractionOutcome> SaveAsync(DocumentRecord document, string reply, CancellationToken cancellationToken)
+    {
+        var summary = Parse(reply) ?? throw new InvalidOperationException($"Summary of document '{document.Id}': the model's reply was not the JSON asked for (it will be retried).");
+        if (await store.SaveExtractionAsync(document, summary.Summary, summary.Keywords, cancellationToken).ConfigureAwait(false))
+        {
+            ExtractionLog.Extracted(logger, document.Id, summary.Keywords.Count);
+            return ExtractionOutcome.Extracted;
+        }
+
+        ExtractionLog.Outdated(logger, document.Id, document.Version ?? string.Empty);
+        return ExtractionOutcome.Outdated;
+    }
+
+    /// <summary>
+    /// One BACKGROUND model call, its summary kept inside the lease; throws <see cref="EndpointUnavailableException"/>
+    /// when the host is down or fails as a down host does, and <see cref="InvalidOperationException"/> when it yields
+    /// no summary otherwise.
+    /// </summary>
+    private async Task<ExtractionOutcome> SummariseAsync(DocumentRecord document, ExtractionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         var text = await store.OriginalAsync(document, cancellationToken).ConfigureAwait(false) ?? string.Empty;
@@ -83,20 +99,28 @@ internal sealed class DocumentExtraction(
         });
         var pool = models.Pool(options.Value.BackgroundPool);
         var deadlines = options.Value.Deadlines(ModelCallKind.Summary);
-        var request = deadlines.On(new LanguageModelRequest(prompt, 600) { Kind = ModelCallKind.Summary });
-        var call = await gates.CompleteAsync(pool, GatePriority.Background, options.Value.BackgroundWaitBudget, deadlines.Total, request, null, cancellationToken).ConfigureAwait(false);
-        var endpoint = call.Endpoint ?? string.Join(",", pool.Endpoints);
-        if (call.Outcome is GateCallOutcome.EndpointDown or GateCallOutcome.HostFailed || (call.Outcome == GateCallOutcome.Stalled && gates.Health?.IsDown(endpoint) != false))
+        var call = deadlines.On(new LanguageModelRequest(prompt, 600) { Kind = ModelCallKind.Summary });
+        // Inside the lease the document is read again just before the call: a second run of this activity, or a
+        // digest's, granted after the first finds the summary and makes no call.
+        ExtractionOutcome? outcome = null;
+        var once = new KeepOnce(
+            async token => (outcome = Done(await store.GetAsync(document.Id, token).ConfigureAwait(false), request)) is not null,
+            async (reply, token) => outcome = await SaveAsync(document, reply, token).ConfigureAwait(false));
+        // The orchestration's turn at the gate is claimed first; without one (gone, or claimed by an earlier run of
+        // this activity) the call queues as any other, so a re-run never calls outside the gate.
+        var place = GateRequest.WithGrant(request.Grant);
+        var made = await calls.CompleteOnceAsync(pool, GatePriority.Background, options.Value.BackgroundWaitBudget, deadlines.Total, call, place, once, cancellationToken).ConfigureAwait(false);
+        if (made.HostAtFault)
         {
-            throw new EndpointUnavailableException(endpoint, call.Outcome.ToString());
+            throw new EndpointUnavailableException(made.Endpoint ?? string.Join(",", pool.Endpoints), made.Detail);
         }
 
-        if (call.Outcome != GateCallOutcome.Completed)
+        if (made.Failure is not (ModelCallFailure.None or ModelCallFailure.AlreadyKept) || outcome is not { } kept)
         {
-            throw new InvalidOperationException($"Summary of document '{document.Id}' not made: {call.Outcome} (it will be retried).");
+            throw new InvalidOperationException($"Summary of document '{document.Id}' not made: {made.Failure}, {made.Detail} (it will be retried).");
         }
 
-        return Parse(call.Value) ?? throw new InvalidOperationException($"Summary of document '{document.Id}': the model's reply was not the JSON asked for (it will be retried).");
+        return kept;
     }
 
     /// <summary>The first JSON object in the reply with a non-empty "summary" (reasoning and fences skipped).</summary>

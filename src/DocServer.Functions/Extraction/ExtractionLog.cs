@@ -17,4 +17,7 @@ internal static partial class ExtractionLog
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "extract document={Document} version={Version} summary not stored: the document was replaced or deleted while it was summarised")]
     public static partial void Outdated(ILogger logger, string document, string version);
 
+    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "extract document={Document} version={Version} not scheduled, the document is stored; the next digest run summarises it: {Reason}")]
+    public static partial void NotScheduled(ILogger logger, Exception exception, string document, string version, string reason);
+
 }

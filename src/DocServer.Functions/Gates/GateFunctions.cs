@@ -12,5 +12,5 @@ internal sealed class GateFunctions(HttpFunctionAdapter http, FunctionInvoker in
 
     [Function(FunctionNames.GateSweep)]
     public Task Sweep([TimerTrigger($"%{Configuration.FlatSettings.GateSweepSchedule}%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        invoker.InvokeAsync(FunctionNames.GateSweep, null, cancellationToken);
+        invoker.InvokeAsync(FunctionNames.GateSweep, cancellationToken);
 }

@@ -14,7 +14,6 @@ using DocServer.Functions.Health;
 using DocServer.Functions.Page;
 using DocServer.Functions.Telemetry;
 using DocServer.Llm.Health;
-using DocServer.Storage.Entities;
 using DocServer.Storage.Documents;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -40,6 +39,7 @@ internal static class DocServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddDocServerStorage(builder.Configuration);
         services.AddDocServerModels();
+        services.AddDocServerDurable(builder.Configuration);
         services.AddDocServerGates();
         services.AddDocServerPipeline();
         builder.AddDocServerTelemetry();
@@ -55,7 +55,7 @@ internal static class DocServerHost
 
     /// <summary>
     /// Standalone: Kestrel on localhost:7071 unless told otherwise, the timers and queue listeners the host would
-    /// run, the OpenAPI document, and the function key (required once the app listens beyond loopback).
+    /// run (its timers, and the task hub worker), the OpenAPI document, and the function key (required once the app listens beyond loopback).
     /// </summary>
     public static WebApplicationBuilder AddStandalone(this WebApplicationBuilder builder)
     {
@@ -78,9 +78,7 @@ internal static class DocServerHost
 
         builder.Services.AddSingleton(new StandaloneAccess(key));
         builder.Services.AddHostedService<TimerScheduler>();
-        // One listener per queue; AddSingleton, because AddHostedService keeps only one service of a type.
-        builder.Services.AddSingleton<IHostedService>(sp => Listener(sp, FunctionNames.Extract, sp.GetRequiredService<StorageResources>().Extract, sp.GetRequiredService<StorageResources>().ExtractPoison));
-        builder.Services.AddSingleton<IHostedService>(sp => Listener(sp, FunctionNames.AskJob, sp.GetRequiredService<StorageResources>().AskQueue, sp.GetRequiredService<StorageResources>().AskPoison));
+        builder.Services.AddStandaloneTaskHubWorker();
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -105,16 +103,5 @@ internal static class DocServerHost
 
     /// <summary>True when this process runs its own timers and queue listener (standalone, unless DocServer:Standalone is false).</summary>
     public static bool IsStandalone(DocServerOptions options) => options?.Standalone ?? true;
-
-    private static QueueListener Listener(IServiceProvider services, string function, Storage.Queues.QueuedWork queue, Storage.Queues.QueuedWork poison) => new(
-        function,
-        queue,
-        poison,
-        services.GetRequiredService<FunctionInvoker>(),
-        services.GetRequiredService<StorageProvisioner>(),
-        services.GetRequiredService<IOptions<DocServerOptions>>(),
-        services.GetRequiredService<IOptions<QueueTriggerOptions>>(),
-        services.GetRequiredService<TimeProvider>(),
-        services.GetRequiredService<ILogger<QueueListener>>());
 
 }

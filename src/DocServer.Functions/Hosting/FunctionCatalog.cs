@@ -5,21 +5,14 @@ namespace DocServer.Functions.Hosting;
 
 /// <summary>
 /// The app's functions as their [Function] methods declare them, read back by reflection: what the Worker SDK
-/// writes into functions.metadata, and what the standalone app runs itself (its timers and queue listeners) and
-/// serves (a test holds its endpoints to the HTTP triggers here).
+/// writes into functions.metadata, and what the standalone app runs itself (its timers) and
+/// serves (a test holds its endpoints to the HTTP triggers here, and its task hub worker to the Durable triggers).
 /// </summary>
 internal static class FunctionCatalog
 {
     public static IReadOnlyList<FunctionDefinition> All { get; } = Read(typeof(FunctionCatalog).Assembly);
 
     public static IEnumerable<FunctionDefinition> Timers => All.Where(f => f.Trigger == FunctionDefinition.TimerTrigger);
-
-    public static IEnumerable<FunctionDefinition> Queues => All.Where(f => f.Trigger == FunctionDefinition.QueueTrigger);
-
-    /// <summary>True for a function a queue message triggers (its input is the message, maybe in a trace envelope).</summary>
-    public static bool IsQueueTriggered(string function) => QueueTriggered.Contains(function);
-
-    private static readonly HashSet<string> QueueTriggered = [.. Queues.Select(q => q.Name)];
 
     private static List<FunctionDefinition> Read(Assembly assembly) =>
     [
@@ -34,14 +27,18 @@ internal static class FunctionCatalog
     {
         foreach (var parameter in method.GetParameters())
         {
-            switch (parameter.GetCustomAttributes().FirstOrDefault(a => a is HttpTriggerAttribute or TimerTriggerAttribute or QueueTriggerAttribute))
+            switch (parameter.GetCustomAttributes().FirstOrDefault(a => a is HttpTriggerAttribute or TimerTriggerAttribute or EntityTriggerAttribute or OrchestrationTriggerAttribute or ActivityTriggerAttribute))
             {
+                case EntityTriggerAttribute:
+                    return new(name, FunctionDefinition.EntityTrigger, null, [], null, null);
+                case OrchestrationTriggerAttribute:
+                    return new(name, FunctionDefinition.OrchestrationTrigger, null, [], null, null);
+                case ActivityTriggerAttribute:
+                    return new(name, FunctionDefinition.ActivityTrigger, null, [], null, null);
                 case HttpTriggerAttribute http:
-                    return new(name, FunctionDefinition.HttpTrigger, http.Route, http.Methods ?? [], http.AuthLevel.ToString().ToLowerInvariant(), null, null, null);
+                    return new(name, FunctionDefinition.HttpTrigger, http.Route, http.Methods ?? [], http.AuthLevel.ToString().ToLowerInvariant(), null);
                 case TimerTriggerAttribute timer:
-                    return new(name, FunctionDefinition.TimerTrigger, null, [], null, timer.Schedule, null, null);
-                case QueueTriggerAttribute queue:
-                    return new(name, FunctionDefinition.QueueTrigger, null, [], null, null, queue.QueueName, queue.Connection);
+                    return new(name, FunctionDefinition.TimerTrigger, null, [], null, timer.Schedule);
             }
         }
 
@@ -49,11 +46,14 @@ internal static class FunctionCatalog
     }
 }
 
-/// <summary>One function: its name, trigger type, and the trigger's route, methods and auth level, schedule, or queue.</summary>
-internal sealed record FunctionDefinition(
-    string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, string? QueueName, string? Connection)
+/// <summary>One function: its name, trigger type, and the trigger's route, methods and auth level, or schedule.</summary>
+internal sealed record FunctionDefinition(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule)
 {
     public const string HttpTrigger = "httpTrigger";
     public const string TimerTrigger = "timerTrigger";
-    public const string QueueTrigger = "queueTrigger";
+
+    /// <summary>Durable triggers: standalone, the task hub worker runs these classes (DurableRegistration).</summary>
+    public const string EntityTrigger = "entityTrigger";
+    public const string OrchestrationTrigger = "orchestrationTrigger";
+    public const string ActivityTrigger = "activityTrigger";
 }

@@ -3,44 +3,48 @@ using DocServer.Core.Gates;
 using DocServer.Core.Telemetry;
 using DocServer.Functions.Ask;
 using DocServer.Functions.Digests;
-using DocServer.Functions.Extraction;
 using DocServer.Functions.Telemetry;
 
 namespace DocServer.Functions.Hosting;
 
 /// <summary>
-/// The one code path of each timer and queue function, whoever triggers it: the Functions host (through the
-/// [Function] methods) or, standalone, the in-process scheduler and queue listener.
+/// The one code path of each timer function, whoever triggers it: the Functions host (through the [Function]
+/// methods) or, standalone, the in-process scheduler; and the span every piece of background work runs in.
 /// </summary>
-internal sealed class FunctionInvoker(GateClient gates, DigestService digests, DocumentExtraction extraction, AskJobs asks)
+internal sealed class FunctionInvoker(GateClient gates, DigestService digests, AskJobs asks, TimeProvider time)
 {
-    /// <summary>The queue triggers' connection: the app setting the Functions host reads storage from (both forms).</summary>
-    public const string StorageConnection = "AzureWebJobsStorage";
-
     /// <summary>The isolated worker's source: its invocation span continues the Functions host's trace.</summary>
     public const string WorkerActivitySource = "Microsoft.Azure.Functions.Worker";
 
     /// <summary>
-    /// Runs a function as a span linked to the trace the queue message was sent from (an extraction links to the
-    /// ingest that caused it). Under the Functions host it is a child of the worker's invocation span, so the host's
-    /// trace continues into ours; standalone it is a trace of its own (not a child of the listener's loop).
+    /// A timer function the Functions host fired. The host runs a timer on one instance at a time, so the occurrence
+    /// needs no agreement between instances: the time it fired, to the second, stands for it.
     /// </summary>
-    public async Task<object?> InvokeAsync(string function, string? input, CancellationToken cancellationToken)
+    public Task<object?> InvokeAsync(string function, CancellationToken cancellationToken) =>
+        InvokeAsync(function, DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()), cancellationToken);
+
+    /// <summary>Runs a timer function for its schedule's <paramref name="occurrence"/> as a span of its own, as all background work runs (below).</summary>
+    public Task<object?> InvokeAsync(string function, DateTimeOffset occurrence, CancellationToken cancellationToken) =>
+        TracedAsync(function, ActivityKind.Internal, null, () => RunAsync(function, occurrence, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs background work as a span of its own, linked to the trace that asked for it (an activity links to the
+    /// ingest or ask that scheduled its orchestration). Under the Functions host it is a child of the worker's
+    /// invocation span, so the host's trace continues into ours; standalone it is a trace of its own (not a child
+    /// of the scheduler's or the task hub worker's loop).
+    /// </summary>
+    public static async Task<T> TracedAsync<T>(string function, ActivityKind kind, ActivityContext? sentFrom, Func<Task<T>> run, CancellationToken cancellationToken)
     {
-        var (body, sentFrom) = input is not null && FunctionCatalog.IsQueueTriggered(function) ? TracedMessage.Unwrap(input) : (input, null);
+        ArgumentNullException.ThrowIfNull(run);
         var caller = Activity.Current;
         var parent = caller?.Source.Name == WorkerActivitySource ? caller.Context : default;
         Activity.Current = null;
-        using var activity = PipelineTelemetry.Source.StartActivity(
-            function,
-            FunctionCatalog.IsQueueTriggered(function) ? ActivityKind.Consumer : ActivityKind.Internal,
-            parent,
-            links: sentFrom is { } context ? [new ActivityLink(context)] : null);
+        using var activity = PipelineTelemetry.Source.StartActivity(function, kind, parent, links: sentFrom is { } context ? [new ActivityLink(context)] : null);
         Activity.Current = activity ?? caller;
         activity?.SetTag(PipelineTags.Function, function);
         try
         {
-            return await RunAsync(function, body, cancellationToken).ConfigureAwait(false);
+            return await run().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -49,12 +53,14 @@ internal sealed class FunctionInvoker(GateClient gates, DigestService digests, D
         }
     }
 
-    private async Task<object?> RunAsync(string function, string? input, CancellationToken cancellationToken) => function switch
+    /// <summary>An activity's run: a consumer span linked to the W3C id its orchestration's input carries (if any).</summary>
+    public static Task<T> TracedAsync<T>(string function, string? sentFromTraceParent, Func<Task<T>> run, CancellationToken cancellationToken) =>
+        TracedAsync(function, ActivityKind.Consumer, ActivityContext.TryParse(sentFromTraceParent, null, out var sentFrom) ? sentFrom : null, run, cancellationToken);
+
+    private async Task<object?> RunAsync(string function, DateTimeOffset occurrence, CancellationToken cancellationToken) => function switch
     {
         FunctionNames.GateSweep => await SweepAsync(cancellationToken).ConfigureAwait(false),
-        FunctionNames.Digest => await digests.RunAsync(cancellationToken).ConfigureAwait(false),
-        FunctionNames.Extract => await extraction.RunAsync(input ?? throw new ArgumentException("Extract needs the document id as its message."), cancellationToken).ConfigureAwait(false),
-        FunctionNames.AskJob => await asks.RunQueuedAsync(input ?? throw new ArgumentException("AskJob needs the accepted ask as its message."), cancellationToken).ConfigureAwait(false),
+        FunctionNames.DigestTimer => await digests.StartAsync(occurrence, cancellationToken).ConfigureAwait(false),
         _ => throw new KeyNotFoundException($"No function '{function}'."),
     };
 

@@ -19,8 +19,15 @@ internal static class FunctionNames
     public const string OpenApi = "OpenApi";
     public const string Page = "Page";
 
-    public const string Digest = "Digest";
+    public const string DigestTimer = "DigestTimer";
     public const string GateSweep = "GateSweep";
-    public const string Extract = "Extract";
-    public const string AskJob = "AskJob";
+    public const string Gate = "Gate";
+    public const string GateGrantNotifier = Durable.Gates.GateGrantNotifier.Name;
+    public const string ExtractDocument = "ExtractDocument";
+    public const string Summarise = "Summarise";
+    public const string AskQuestion = "AskQuestion";
+    public const string AnswerQuestion = "AnswerQuestion";
+    public const string Digest = "Digest";
+    public const string PlanDigest = "PlanDigest";
+    public const string WriteDigest = "WriteDigest";
 }

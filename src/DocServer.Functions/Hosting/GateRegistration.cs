@@ -2,24 +2,27 @@ using DocServer.Core.Gates;
 using DocServer.Core.Telemetry;
 using DocServer.Functions.Configuration;
 using DocServer.Llm.Health;
-using DocServer.Storage.Entities;
+using DocServer.Durable;
+using DocServer.Durable.Gates;
 
 namespace DocServer.Functions.Hosting;
 
-/// <summary>The gates: one per gated endpoint (G1), each a row the client changes by compare-and-swap.</summary>
+/// <summary>The gates: one per gated endpoint (G1), each a Durable entity on the task hub (<see cref="GateEntity"/>).</summary>
 internal static class GateRegistration
 {
     public static IServiceCollection AddDocServerGates(this IServiceCollection services)
     {
         services.AddSingleton(sp => Catalog(sp.DocServerOptions()));
         services.AddSingleton(sp => new GateClient(
-            new EntityStore(sp.GetRequiredService<StorageResources>().Gates, sp.GetRequiredService<TimeProvider>()),
+            new EntityGateStore(sp.GetRequiredService<IDurableWork>(), sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<GateCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GateClient>>(),
-            new GateClientOptions(),
-            sp.GetRequiredService<EndpointHealth>(),
+            EntityGateStoreOptions.Polling(new GateClientOptions()),
             sp.GetRequiredService<PipelineMetrics>()));
+        // The one wrapper every model call goes through (evidence, synthesis, summaries).
+        services.AddSingleton(sp => new GatedModelCalls(
+            sp.GetRequiredService<GateClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EndpointHealth>(), sp.GetRequiredService<PipelineMetrics>()));
         return services;
     }
 

@@ -20,22 +20,20 @@ internal static class ModelRegistration
         {
             var options = sp.DocServerOptions();
             return new EvidenceExtractor(
-                sp.GetRequiredService<GateClient>(),
+                sp.GetRequiredService<GatedModelCalls>(),
                 sp.GetRequiredService<LanguageModels>().Pool(options.AskPool, options.AskOverflowEndpoint),
                 sp.GetRequiredService<Prompts>().Evidence,
                 new EvidenceOptions { Deadlines = options.Deadlines(ModelCallKind.Evidence), GateWaitBudget = options.AskWaitBudget },
-                sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<EvidenceExtractor>>());
         });
         services.AddSingleton(sp =>
         {
             var options = sp.DocServerOptions();
             return new AnswerSynthesizer(
-                sp.GetRequiredService<GateClient>(),
+                sp.GetRequiredService<GatedModelCalls>(),
                 sp.GetRequiredService<LanguageModels>().Pool(options.AskPool, options.AskOverflowEndpoint),
                 sp.GetRequiredService<Prompts>().Synthesis,
                 new SynthesisOptions { Deadlines = options.Deadlines(ModelCallKind.Synthesis), GateWaitBudget = options.AskWaitBudget },
-                sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<AnswerSynthesizer>>());
         });
         services.AddHostedService<EndpointProber>();

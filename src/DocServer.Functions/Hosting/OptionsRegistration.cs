@@ -16,10 +16,7 @@ internal static class OptionsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<Configuration.DocServerOptions>, DocServerOptionsValidator>();
         services.AddOptions<FunctionsHostOptions>().Bind(builder.Configuration.GetSection(HostJson.Section)).ValidateOnStart();
-        services.AddOptions<QueueTriggerOptions>().Bind(builder.Configuration.GetSection(QueueTriggerOptions.Section)).ValidateOnStart();
-        services.AddSingleton<FunctionsHostOptionsValidator>();
-        services.AddSingleton<IValidateOptions<FunctionsHostOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
-        services.AddSingleton<IValidateOptions<QueueTriggerOptions>>(sp => sp.GetRequiredService<FunctionsHostOptionsValidator>());
+        services.AddSingleton<IValidateOptions<FunctionsHostOptions>, FunctionsHostOptionsValidator>();
         return builder;
     }
 

@@ -5,12 +5,12 @@ using DocServer.Storage;
 namespace DocServer.Functions.Hosting;
 
 /// <summary>
-/// Creates the app's tables, containers and queues: at start, tried again until storage answers (the app listens
+/// Creates the app's tables, containers and queues, and the task hub's: at start, tried again until storage answers (the app listens
 /// meanwhile, and health says "unhealthy"), and again whenever a part of the app meets a storage outage (a table
 /// that vanished with a restored account, or an emulator that lost its data, is created again, and requests answer
 /// 503 until it is). Creating what exists costs one request per resource, so a burst of outages asks for one pass.
 /// </summary>
-internal sealed class StorageProvisioner(StorageResources storage, TimeProvider time, ILogger<StorageProvisioner> logger) : BackgroundService
+internal sealed class StorageProvisioner(StorageResources storage, DocServer.Durable.TaskHub.TaskHubService taskHub, TimeProvider time, ILogger<StorageProvisioner> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(10);
@@ -56,9 +56,9 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
                 await requests.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested && (ex is OperationCanceledException || StorageFailures.IsUnavailable(ex)))
         {
-            // Stopping.
+            // Stopping (a pass that storage failed while the app stops is not a failure of the app's stop).
         }
     }
 
@@ -77,7 +77,7 @@ internal sealed class StorageProvisioner(StorageResources storage, TimeProvider 
     {
         try
         {
-            await storage.EnsureCreatedAsync(token).ConfigureAwait(false);
+            await Task.WhenAll(storage.EnsureCreatedAsync(token), taskHub.CreateIfNotExistsAsync(token)).ConfigureAwait(false);
             // A background pass (it has a retry delay) that succeeds after a failure says so; the start-up pass has
             // nothing to recover from.
             if (notReady is not null && retryIn > TimeSpan.Zero)

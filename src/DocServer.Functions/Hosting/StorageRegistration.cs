@@ -12,18 +12,15 @@ internal static class StorageRegistration
         // per-response line only at Error: a 412 is how our compare-and-swap loses a race, and outages we log ourselves), and
         // credentials come from AzureWebJobsStorage__credential / __clientId, as the Functions host reads them.
         services.AddAzureClientsCore();
+        services.AddSingleton(sp => StorageAccountSettings.From(configuration, sp.GetRequiredService<AzureComponentFactory>()));
         services.AddSingleton(sp => new StorageResources(
-            StorageAccountSettings.From(configuration, sp.GetRequiredService<AzureComponentFactory>()),
+            sp.GetRequiredService<Storage.StorageAccount>(),
             sp.DocServerOptions(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Documents);
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().IndexSnapshots);
-        services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Asks);
         services.AddSingleton(sp => sp.GetRequiredService<StorageResources>().Digests);
 
-        // Each queue under the name of the function that reads it.
-        services.AddKeyedSingleton(FunctionNames.Extract, (sp, _) => sp.GetRequiredService<StorageResources>().Extract);
-        services.AddKeyedSingleton(FunctionNames.AskJob, (sp, _) => sp.GetRequiredService<StorageResources>().AskQueue);
         services.AddSingleton<StorageProvisioner>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageProvisioner>());
         return services;

@@ -8,7 +8,8 @@ namespace DocServer.Functions.Hosting;
 /// Standalone only: fires the timer functions at their cron schedules (NCrontab with seconds, the
 /// library the Functions host uses), through the same invoker the host's invocations use. A run that
 /// fails is logged and the next occurrence fires as usual; a run still going when its next occurrence
-/// comes is not started twice.
+/// comes is not started twice. Each invocation gets the occurrence it fires for, so the processes of one app,
+/// firing for the same occurrence, name the same digest run.
 /// </summary>
 internal sealed class TimerScheduler(FunctionInvoker invoker, StorageProvisioner provisioner, IOptions<DocServerOptions> options, TimeProvider time, ILogger<TimerScheduler> logger) : BackgroundService
 {
@@ -21,9 +22,8 @@ internal sealed class TimerScheduler(FunctionInvoker invoker, StorageProvisioner
 
         // The timers the [Function] methods declare, at the schedules their %settings% resolve to.
         var timers = FunctionCatalog.Timers.Select(t => (t.Name, Schedule: FlatSettings.Resolve(t.Schedule!, options.Value))).ToList();
-        var queues = string.Join(", ", FunctionCatalog.Queues.Select(q => FlatSettings.Resolve(q.QueueName!, options.Value)));
         var described = string.Join(", ", timers.Select(t => $"{t.Name} '{t.Schedule}'"));
-        FunctionLog.Standalone(logger, described, queues);
+        FunctionLog.Standalone(logger, described);
         return Task.WhenAll(timers.Select(t => RunAsync(t.Name, t.Schedule, stoppingToken)));
     }
 
@@ -37,7 +37,7 @@ internal sealed class TimerScheduler(FunctionInvoker invoker, StorageProvisioner
             try
             {
                 await LongDelay.UntilAsync(next, time, stoppingToken).ConfigureAwait(false);
-                await invoker.InvokeAsync(function, null, stoppingToken).ConfigureAwait(false);
+                await invoker.InvokeAsync(function, next, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -4,11 +4,11 @@ using Microsoft.Extensions.Options;
 namespace DocServer.Functions.Telemetry;
 
 /// <summary>
-/// Reads the extraction queue's approximate length every BacklogSampleInterval for the backlog gauge: a gauge's
+/// Reads the task hub's activity queue's approximate length (extractions and digest summaries waiting for a worker) every BacklogSampleInterval for the backlog gauge: a gauge's
 /// callback runs inside the exporter's collection and must not wait on storage. While storage cannot be read
 /// the last count goes stale and is no longer reported.
 /// </summary>
-internal sealed class QueueBacklogSampler([FromKeyedServices(Hosting.FunctionNames.Extract)] Storage.Queues.QueuedWork extractQueue, PipelineGauges gauges, IOptions<DocServerOptions> options, TimeProvider time, ILogger<QueueBacklogSampler> logger)
+internal sealed class QueueBacklogSampler(StorageResources storage, PipelineGauges gauges, IOptions<DocServerOptions> options, TimeProvider time, ILogger<QueueBacklogSampler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,8 +19,8 @@ internal sealed class QueueBacklogSampler([FromKeyedServices(Hosting.FunctionNam
         {
             try
             {
-                var count = await extractQueue.ApproximateCountAsync(stoppingToken).ConfigureAwait(false);
-                gauges.BacklogSampled(extractQueue.Name, count, time.GetUtcNow(), interval * 3);
+                var count = await storage.TaskHubWorkItems.ApproximateCountAsync(stoppingToken).ConfigureAwait(false);
+                gauges.BacklogSampled(storage.TaskHubWorkItems.Name, count, time.GetUtcNow(), interval * 3);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -28,7 +28,7 @@ internal sealed class QueueBacklogSampler([FromKeyedServices(Hosting.FunctionNam
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                TelemetryLog.BacklogUnreadable(logger, ex, extractQueue.Name);
+                TelemetryLog.BacklogUnreadable(logger, ex, storage.TaskHubWorkItems.Name);
             }
         }
         while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));

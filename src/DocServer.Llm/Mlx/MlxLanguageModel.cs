@@ -16,6 +16,17 @@ namespace DocServer.Llm.Mlx;
 /// </summary>
 public sealed class MlxLanguageModel : ILanguageModel
 {
+    /// <summary>
+    /// One connection pool for every endpoint. An unfinished reply is never drained: by default HttpClient reads on
+    /// (up to 1 MB or 2 s) from a reply its caller stopped reading, to reuse the connection, and the host goes on
+    /// generating all that time, after the gate has passed to the next caller. Closing the connection ends it at once.
+    /// </summary>
+    private static readonly HttpClientPipelineTransport Transport = new(new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0, UseCookies = false })
+    {
+        // The client's NetworkTimeout and the caller's deadlines bound each call; HttpClient's own 100 s would cut a long reply.
+        Timeout = Timeout.InfiniteTimeSpan,
+    });
+
     private readonly ChatClient _client;
 
     public MlxLanguageModel(MlxEndpoint endpoint)
@@ -30,6 +41,7 @@ public sealed class MlxLanguageModel : ILanguageModel
             new OpenAIClientOptions
             {
                 Endpoint = endpoint.Url,
+                Transport = Transport,
                 NetworkTimeout = endpoint.NetworkTimeout,
                 // No client retries: a retry would run inside the same lease and timeout budget, and a
                 // failed call already has its fallback (E7). The gate, not the client, decides what runs.

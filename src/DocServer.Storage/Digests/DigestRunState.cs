@@ -1,13 +1,14 @@
 namespace DocServer.Storage.Digests;
 
 /// <summary>
-/// The digest's bookkeeping row: the run in progress (its window fixed when it was claimed), the cut-off
-/// of the last finished run, and the newest digest written. <see cref="ETag"/> is what it was read with.
+/// The digest's bookkeeping row: the last run that claimed a window (<see cref="LastRun"/>, from
+/// <see cref="LastFrom"/> to <see cref="LastCutoff"/>; the next run starts at that cut-off) and the newest digest
+/// written. A run claims its window once, with If-Match, so two runs never cover one document; a run that asks
+/// again (its activity re-run after a crash) gets the window it claimed. <see cref="ETag"/> is what it was read with.
 /// </summary>
 public sealed record DigestRunState(
-    string? PendingRun,
-    DateTimeOffset? PendingFrom,
-    DateTimeOffset? PendingTo,
+    string? LastRun,
+    DateTimeOffset LastFrom,
     DateTimeOffset LastCutoff,
     string? Latest,
     string? ETag = null);

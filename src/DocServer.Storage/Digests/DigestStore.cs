@@ -6,8 +6,8 @@ using Azure.Storage.Blobs.Models;
 namespace DocServer.Storage.Digests;
 
 /// <summary>
-/// Digests: the run state row (changed only with If-Match, so two instances cannot both claim a run), one
-/// checkpoint row per summarised document of a run, and each finished digest as JSON and markdown blobs.
+/// Digests: the run state row (changed only with If-Match, so two runs cannot both claim a window) and each
+/// finished digest as JSON and markdown blobs. A run's progress is its orchestration's history, not rows here.
 /// </summary>
 public sealed class DigestStore
 {
@@ -36,11 +36,11 @@ public sealed class DigestStore
         }
 
         var row = found.Value!;
+        var cutoff = row.GetDateTimeOffset("LastCutoff") ?? DateTimeOffset.UnixEpoch;
         return new DigestRunState(
-            row.GetString("PendingRun"),
-            row.GetDateTimeOffset("PendingFrom"),
-            row.GetDateTimeOffset("PendingTo"),
-            row.GetDateTimeOffset("LastCutoff") ?? DateTimeOffset.UnixEpoch,
+            row.GetString("LastRun"),
+            row.GetDateTimeOffset("LastFrom") ?? cutoff,
+            cutoff,
             row.GetString("Latest"),
             row.ETag.ToString());
     }
@@ -51,9 +51,8 @@ public sealed class DigestStore
         ArgumentNullException.ThrowIfNull(state);
         var row = new TableEntity(StatePartition, StateRow)
         {
-            ["PendingRun"] = state.PendingRun,
-            ["PendingFrom"] = state.PendingFrom,
-            ["PendingTo"] = state.PendingTo,
+            ["LastRun"] = state.LastRun,
+            ["LastFrom"] = state.LastFrom,
             ["LastCutoff"] = state.LastCutoff,
             ["Latest"] = state.Latest,
         };
@@ -75,17 +74,6 @@ public sealed class DigestStore
             return false;
         }
     }
-
-    public async Task<(string Summary, IReadOnlyList<string> Keywords)?> GetCheckpointAsync(string runId, string documentId, CancellationToken cancellationToken)
-    {
-        var found = await _rows.GetEntityIfExistsAsync<TableEntity>(runId, documentId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return found.HasValue
-            ? (found.Value!.GetString("Summary") ?? string.Empty, found.Value.GetString("Keywords")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [])
-            : null;
-    }
-
-    public async Task SaveCheckpointAsync(string runId, string documentId, string summary, IReadOnlyList<string> keywords, CancellationToken cancellationToken) =>
-        await _rows.UpsertEntityAsync(new TableEntity(runId, documentId) { ["Summary"] = summary, ["Keywords"] = string.Join('\n', keywords) }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     public async Task SaveDigestAsync(string id, string json, string markdown, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ namespace DocServer.Storage.Documents;
 /// It lives in the documents' partition, after every document id (ids are [a-z0-9-], '~' sorts after them), which is
 /// what lets a row change and its entry commit together. A follower reads the entries after the sequence it applied.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never asked for holds nothing to dispose.")]
 public sealed class DocumentChangeLog
 {
     /// <summary>The partition of the document rows, and of the log beside them.</summary>
@@ -25,6 +26,13 @@ public sealed class DocumentChangeLog
 
     private readonly TableClient _documents;
     private readonly TimeProvider _time;
+
+    /// <summary>
+    /// Commits from this instance take turns: they all move the one sequence row, so racing each other could only
+    /// make all but one fail and retry (twenty ingests at once ran out of ConflictRetry's attempts). Only other
+    /// instances still race for it, and ConflictRetry settles those.
+    /// </summary>
+    private readonly SemaphoreSlim _turn = new(1, 1);
 
     internal DocumentChangeLog(TableClient documents, TimeProvider time)
     {
@@ -89,6 +97,19 @@ public sealed class DocumentChangeLog
     /// (100 - 1) / 2 changes). Throws 409/412 when another writer took the sequence or changed a row first.
     /// </summary>
     internal async Task CommitAsync(IReadOnlyList<(TableTransactionAction Row, string Id, string? Version)> changes, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CommitInTurnAsync(changes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task CommitInTurnAsync(IReadOnlyList<(TableTransactionAction Row, string Id, string? Version)> changes, CancellationToken cancellationToken)
     {
         var (counter, last) = await CounterAsync(cancellationToken).ConfigureAwait(false);
         var next = new TableEntity(Partition, SequenceRow) { ["Sequence"] = last + changes.Count };

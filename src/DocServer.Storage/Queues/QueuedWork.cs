@@ -4,9 +4,9 @@ using Azure.Storage.Queues;
 namespace DocServer.Storage.Queues;
 
 /// <summary>
-/// A queue of background work (one message per job), read the way the Functions host reads it: messages in
-/// Base64, a received message invisible for a while and kept invisible by its receiver while it runs, and
-/// deleted when done.
+/// A storage queue as the Functions host and the task hub use one (messages in Base64, a received message invisible
+/// for a while, deleted when done). The app reads one for its length only (the task hub's backlog); sending,
+/// receiving and deleting are what its tests do to stand in for the hub.
 /// </summary>
 public sealed class QueuedWork
 {
@@ -26,33 +26,11 @@ public sealed class QueuedWork
     public async Task SendAsync(string text, CancellationToken cancellationToken) =>
         await _queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Sends a message that becomes visible only after <paramref name="delay"/> (work put off until later).</summary>
-    public async Task SendLaterAsync(string text, TimeSpan delay, CancellationToken cancellationToken) =>
-        await _queue.SendMessageAsync(text, visibilityTimeout: delay, cancellationToken: cancellationToken).ConfigureAwait(false);
-
     /// <summary>Up to <paramref name="maxMessages"/> messages, each invisible to other receivers for <paramref name="visibilityTimeout"/>.</summary>
     public async Task<IReadOnlyList<WorkItem>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         var messages = await _queue.ReceiveMessagesAsync(maxMessages, visibilityTimeout, cancellationToken).ConfigureAwait(false);
         return [.. messages.Value.Select(m => new WorkItem(m.MessageId, m.PopReceipt, m.DequeueCount, m.Body.ToString()))];
-    }
-
-    /// <summary>
-    /// Keeps the message invisible for another <paramref name="visibilityTimeout"/> from now; the item with its new
-    /// receipt, or null when the message is no longer this receiver's (deleted, or received by someone else).
-    /// </summary>
-    public async Task<WorkItem?> ExtendAsync(WorkItem item, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        try
-        {
-            var receipt = await _queue.UpdateMessageAsync(item.MessageId, item.PopReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return item with { PopReceipt = receipt.Value.PopReceipt };
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
-        {
-            return null;
-        }
     }
 
     /// <summary>Deletes the message; false when it was no longer this receiver's (not a failure of the work it carried).</summary>

@@ -4,7 +4,7 @@ namespace DocServer.Core.Tests.Gates;
 
 /// <summary>
 /// Gated calls of any kind for the gate tests: the pool path and the timed call every model call takes
-/// (<see cref="GateCalls.CompleteAsync"/>), around a call the test writes instead of a model's.
+/// (<see cref="GatedModelCalls.CompleteAsync"/>), around a call the test writes instead of a model's.
 /// </summary>
 internal static class GateCallsOnOneEndpoint
 {
@@ -13,15 +13,16 @@ internal static class GateCallsOnOneEndpoint
     /// granted. G10: an ungated endpoint runs at once, touching no gate.
     /// </summary>
     public static Task<GateCallResult<T>> RunAsync<T>(
-        this GateClient gates, string endpoint, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        this GatedModelCalls calls, string endpoint, GatePriority priority, TimeSpan waitBudget, TimeSpan callTimeout, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(calls);
         ArgumentNullException.ThrowIfNull(call);
-        return gates.RunAsync([endpoint], priority, waitBudget, callTimeout, null, (_, token) => call(token), cancellationToken);
+        return calls.RunAsync([endpoint], priority, waitBudget, callTimeout, null, (_, token) => call(token), cancellationToken);
     }
 
     /// <summary>G12: runs <paramref name="call"/> on the first endpoint of <paramref name="pool"/> whose gate grants (G13: not one known down).</summary>
     public static Task<GateCallResult<T>> RunAsync<T>(
-        this GateClient gates,
+        this GatedModelCalls calls,
         IReadOnlyList<string> pool,
         GatePriority priority,
         TimeSpan waitBudget,
@@ -30,14 +31,14 @@ internal static class GateCallsOnOneEndpoint
         Func<string, CancellationToken, Task<T>> call,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(calls);
         ArgumentNullException.ThrowIfNull(call);
-        return GateCalls.RunOnPoolAsync(
-            gates,
+        return calls.RunOnPoolAsync(
             pool,
             priority,
             waitBudget,
             request,
-            (endpoint, lease, waited, token) => GateCalls.TimedCallAsync(gates, endpoint, t => call(endpoint, t), callTimeout, lease, waited, token),
+            (endpoint, lease, waited, token) => calls.TimedCallAsync(endpoint, t => call(endpoint, t), callTimeout, lease, waited, token),
             cancellationToken);
     }
 }

@@ -17,7 +17,7 @@ public sealed class GateClientTests
 
         Assert.Contains("macmini2", error.Message, StringComparison.Ordinal);
         Assert.Contains("Configured gates: cloud, macmini, macstudio", error.Message, StringComparison.Ordinal);
-        Assert.Null(await bed.Rows.ReadAsync(new("gate", "macmini2"), CancellationToken.None));
+        Assert.True(bed.Store.IsUntouched("macmini2"));
     }
 
     [Fact]
@@ -31,6 +31,23 @@ public sealed class GateClientTests
         Assert.Equal(GateAcquisitionOutcome.WaitBudgetExceeded, other.Outcome);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task G6_AcquireAppliedButItsAnswerLost_IsUnavailable_AndTheLateGrantOrTicketIsTakenBack(bool free)
+    {
+        // The entity, behind on its queue, applies an acquire after its caller gave up: the grant (or the ticket) must
+        // not sit there for a lease TTL (or a waiter TTL) with every waiter behind it.
+        var bed = new GateTestBed();
+        await using var held = free ? null : (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease;
+        bed.Store.AnswersLost = true;
+
+        await Assert.ThrowsAsync<GateUnavailableException>(() => bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None));
+
+        bed.Store.AnswersLost = false;
+        await GateTestBed.EventuallyAsync(async () => (await bed.StateAsync()) is { Waiters.Length: 0 } state && state.Holders.Length == (free ? 0 : 1), "the late ticket to be taken back");
+    }
+
     [Fact]
     public async Task G2_CallTimeout_StartsOnlyOnceTheLeaseIsGranted()
     {
@@ -39,7 +56,7 @@ public sealed class GateClientTests
         // Generous against a loaded machine: the call itself takes 50 ms.
         var callTimeout = TimeSpan.FromSeconds(1);
 
-        var waiting = bed.Client().RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, callTimeout, async ct =>
+        var waiting = bed.Calls().RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, callTimeout, async ct =>
         {
             await Task.Delay(50, ct);
             return "answer";
@@ -59,7 +76,7 @@ public sealed class GateClientTests
         var bed = new GateTestBed();
         var client = bed.Client();
 
-        var result = await client.RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, TimeSpan.FromMilliseconds(100), async ct =>
+        var result = await bed.Calls(client).RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, TimeSpan.FromMilliseconds(100), async ct =>
         {
             await Task.Delay(Timeout.Infinite, ct);
             return 0;
@@ -76,7 +93,7 @@ public sealed class GateClientTests
         await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
         var started = 0;
 
-        var result = await bed.Client().RunAsync(GateTestBed.Gate, GatePriority.Foreground, TimeSpan.FromMilliseconds(150), Long, _ =>
+        var result = await bed.Calls().RunAsync(GateTestBed.Gate, GatePriority.Foreground, TimeSpan.FromMilliseconds(150), Long, _ =>
         {
             started++;
             return Task.FromResult(1);
@@ -159,7 +176,7 @@ public sealed class GateClientTests
         var lease = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None)).Lease!;
 
         // Someone else takes it away (as an expiry seen by another instance would).
-        await bed.Client().ApplyAsync(GateTestBed.Gate, (m, s, now) => m.Cancel(s, now, lease.Id), CancellationToken.None);
+        await bed.Client().ApplyAsync(GateTestBed.Gate, new CancelCommand(lease.Id), CancellationToken.None);
         time.Advance(GatePolicy.Default.LeaseTtl / 3);
         await GateTestBed.EventuallyAsync(() => Task.FromResult(lease.IsLost), "the lease to be reported lost");
 
@@ -178,14 +195,14 @@ public sealed class GateClientTests
         var client = bed.Client();
         var inCall = new TaskCompletionSource<string>();
 
-        var run = client.RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, TimeSpan.FromHours(1), async ct =>
+        var run = bed.Calls(client).RunAsync(GateTestBed.Gate, GatePriority.Foreground, Long, TimeSpan.FromHours(1), async ct =>
         {
             inCall.SetResult((await bed.StateAsync()).Holders.Single().Id);
             await Task.Delay(Timeout.Infinite, ct);
             return 0;
         }, CancellationToken.None);
         var leaseId = await inCall.Task;
-        await bed.Client().ApplyAsync(GateTestBed.Gate, (m, s, now) => m.Cancel(s, now, leaseId), CancellationToken.None);
+        await bed.Client().ApplyAsync(GateTestBed.Gate, new CancelCommand(leaseId), CancellationToken.None);
         time.Advance(GatePolicy.Default.LeaseTtl / 3);
 
         var result = await run.WaitAsync(TimeSpan.FromSeconds(10));
@@ -219,13 +236,14 @@ public sealed class GateClientTests
         // A holder whose lease ran out a minute ago: any operation would expire it and write the row; status must not.
         var bed = new GateTestBed();
         var dead = new GateMachine(GatePolicy.Default).Acquire(GateState.Empty, DateTimeOffset.UtcNow.AddMinutes(-1), "dead", "crashed", GatePriority.Background).State;
-        bed.Rows.Put(new("gate", GateTestBed.Gate), GateStateJson.Serialize(dead));
-        var before = await bed.Rows.ReadAsync(new("gate", GateTestBed.Gate), CancellationToken.None);
+        bed.Store.Put(GateTestBed.Gate, dead);
+        var applied = bed.Store.Applied;
 
         var status = await bed.Client().GetStatusAsync(GateTestBed.Gate, CancellationToken.None);
 
         Assert.Equal(0, status.Inflight);
-        Assert.Equal(before, await bed.Rows.ReadAsync(new("gate", GateTestBed.Gate), CancellationToken.None));
+        Assert.Equal(applied, bed.Store.Applied);
+        Assert.Same(dead, await bed.StateAsync());
     }
 
     [Fact]
@@ -234,11 +252,11 @@ public sealed class GateClientTests
         var bed = new GateTestBed();
         await using var held = (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None)).Lease!;
 
-        var result = await bed.Client().RunAsync(GateTestBed.Ungated, GatePriority.Foreground, TimeSpan.Zero, Long, _ => Task.FromResult("cloud answer"), CancellationToken.None);
+        var result = await bed.Calls().RunAsync(GateTestBed.Ungated, GatePriority.Foreground, TimeSpan.Zero, Long, _ => Task.FromResult("cloud answer"), CancellationToken.None);
 
         Assert.Equal(GateCallOutcome.Completed, result.Outcome);
         Assert.Equal("cloud answer", result.Value);
-        Assert.Null(await bed.Rows.ReadAsync(new("gate", GateTestBed.Ungated), CancellationToken.None));
+        Assert.True(bed.Store.IsUntouched(GateTestBed.Ungated));
     }
 
     [Fact]

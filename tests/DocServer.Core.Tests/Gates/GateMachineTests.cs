@@ -156,6 +156,24 @@ public sealed class GateMachineTests
     }
 
     [Fact]
+    public void G7_TicketToClaim_SilentPastTheWaiterTtl_IsKept_AndGrantedNext()
+    {
+        // An orchestration's ticket: no process dies with it, and it sends no heartbeats; its own timer withdraws it.
+        var policy = new GatePolicy { LeaseTtl = TimeSpan.FromMinutes(5), WaiterTtl = TimeSpan.FromSeconds(30) };
+        var gate = new GateScenario(policy);
+        var holder = gate.Acquire("holder").Lease!;
+        gate.AcquireToClaim("orchestration", TimeSpan.FromSeconds(5));
+        gate.Acquire("silent");
+
+        gate.Advance(TimeSpan.FromMinutes(2));
+        gate.Release(holder);
+
+        Assert.True(gate.Holds("orchestration"));
+        Assert.False(gate.Waits("silent"));
+        Assert.Equal(1, gate.State.Counters.DroppedWaiters);
+    }
+
+    [Fact]
     public void G7_PollRefreshesLastSeenOnlyWhenStale()
     {
         var gate = new GateScenario();
@@ -398,5 +416,48 @@ public sealed class GateMachineTests
         Assert.Equal("Capacity", error.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new GatePolicy { AgingAfter = TimeSpan.Zero }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new GatePolicy { LeaseTtl = TimeSpan.FromMilliseconds(1) }.Validate());
+    }
+
+    [Fact]
+    public void Claim_UnclaimedGrant_LastsOnlyItsClaimWindow_ThenPassesOn()
+    {
+        var gate = new GateScenario();
+        gate.AcquireToClaim("turn", TimeSpan.FromSeconds(2));
+        gate.Acquire("ask", GatePriority.Foreground);
+
+        gate.Advance(TimeSpan.FromSeconds(2));
+        gate.Sweep();
+
+        Assert.True(gate.Holds("ask"));
+        Assert.Contains(gate.Effects, e => e is LeaseExpired { Lease.Id: "turn" });
+    }
+
+    [Fact]
+    public void Claim_QueuedTicketsGrant_HasTheClaimWindow_AndTheClaimGivesTheFullTtl()
+    {
+        var gate = new GateScenario();
+        gate.Acquire("holder");
+        gate.AcquireToClaim("turn", TimeSpan.FromSeconds(2));
+        gate.Advance(TimeSpan.FromSeconds(1));
+        gate.Release("holder");
+        Assert.Equal(gate.Now + TimeSpan.FromSeconds(2), gate.Holder("turn").ExpiresAt);
+
+        gate.Advance(TimeSpan.FromSeconds(1));
+        var claimed = gate.Claim("turn", "activity-run");
+
+        Assert.Equal((ClaimOutcome.Claimed, gate.Now + Ttl), (claimed.Outcome, claimed.Lease!.ExpiresAt));
+        gate.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(RenewOutcome.Renewed, gate.Renew(gate.Holder("turn")).Outcome);
+    }
+
+    [Fact]
+    public void Claim_WindowLongerThanTheTtl_IsCutToTheTtl_AndANonPositiveOneIsRefused()
+    {
+        var gate = new GateScenario();
+
+        var lease = gate.AcquireToClaim("turn", Ttl * 3).Lease!;
+
+        Assert.Equal(gate.Now + Ttl, lease.ExpiresAt);
+        Assert.Throws<ArgumentOutOfRangeException>(() => gate.AcquireToClaim("other", TimeSpan.Zero));
     }
 }

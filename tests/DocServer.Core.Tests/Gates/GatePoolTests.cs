@@ -110,10 +110,10 @@ public sealed class GatePoolTests
         var health = new DownEndpoints(GateTestBed.Gate);
         await using var busy = (await bed.Client().AcquireAsync(GateTestBed.Gate2, GatePriority.Background, Long, CancellationToken.None)).Lease!;
 
-        var result = await bed.Client(health: health).RunAsync(Pool, GatePriority.Foreground, TimeSpan.FromMilliseconds(200), Long, null, (endpoint, _) => Task.FromResult(endpoint), CancellationToken.None);
+        var result = await bed.Calls(health: health).RunAsync(Pool, GatePriority.Foreground, TimeSpan.FromMilliseconds(200), Long, null, (endpoint, _) => Task.FromResult(endpoint), CancellationToken.None);
 
         Assert.Equal(GateCallOutcome.WaitBudgetExceeded, result.Outcome);
-        Assert.Null(await bed.Rows.ReadAsync(new("gate", GateTestBed.Gate), CancellationToken.None));
+        Assert.True(bed.Store.IsUntouched(GateTestBed.Gate));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class GatePoolTests
         var bed = new GateTestBed();
         var asked = new List<string>();
 
-        var result = await bed.Client(health: new DownEndpoints()).RunAsync(Pool, GatePriority.Foreground, Long, Long, null, (endpoint, _) =>
+        var result = await bed.Calls(health: new DownEndpoints()).RunAsync(Pool, GatePriority.Foreground, Long, Long, null, (endpoint, _) =>
         {
             asked.Add(endpoint);
             return endpoint == GateTestBed.Gate ? Task.FromException<string>(new HttpRequestException("Connection refused")) : Task.FromResult(endpoint);
@@ -142,12 +142,12 @@ public sealed class GatePoolTests
         var models = new ModelPool([new NamedModel(GateTestBed.Gate)], new NamedModel(GateTestBed.Ungated));
         var prompt = new LanguageModelRequest("q", 10);
 
-        var free = await client.CompleteAsync(models, GatePriority.Foreground, TimeSpan.FromMilliseconds(200), Long, prompt, null, CancellationToken.None);
+        var free = await bed.Calls(client).CompleteAsync(models, GatePriority.Foreground, TimeSpan.FromMilliseconds(200), Long, prompt, null, CancellationToken.None);
         await using var busy = (await client.AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease!;
-        var overflowed = await client.CompleteAsync(models, GatePriority.Foreground, TimeSpan.FromMilliseconds(200), Long, prompt, null, CancellationToken.None);
+        var overflowed = await bed.Calls(client).CompleteAsync(models, GatePriority.Foreground, TimeSpan.FromMilliseconds(200), Long, prompt, null, CancellationToken.None);
 
-        Assert.Equal((GateCallOutcome.Completed, GateTestBed.Gate, GateTestBed.Gate), (free.Outcome, free.Endpoint, free.Value));
-        Assert.Equal((GateCallOutcome.Completed, GateTestBed.Ungated, GateTestBed.Ungated), (overflowed.Outcome, overflowed.Endpoint, overflowed.Value));
+        Assert.Equal((ModelCallFailure.None, GateTestBed.Gate, GateTestBed.Gate), (free.Failure, free.Endpoint, free.Value));
+        Assert.Equal((ModelCallFailure.None, GateTestBed.Ungated, GateTestBed.Ungated), (overflowed.Failure, overflowed.Endpoint, overflowed.Value));
         Assert.True(overflowed.Waited >= TimeSpan.FromMilliseconds(200), "the overflow is used only once the wait budget ran out");
     }
 

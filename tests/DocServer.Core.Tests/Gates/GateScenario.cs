@@ -23,6 +23,12 @@ internal sealed class GateScenario(GatePolicy? policy = null)
     public AcquireResult Acquire(string id, GatePriority priority = GatePriority.Background, string owner = "test", DateTimeOffset? origin = null) =>
         Apply(Machine.Acquire(State, Now, id, owner, priority, origin));
 
+    /// <summary>An acquire whose lease is for someone else to claim within <paramref name="claimWithin"/>.</summary>
+    public AcquireResult AcquireToClaim(string id, TimeSpan claimWithin) =>
+        Apply(Machine.Acquire(State, Now, id, "orchestration", GatePriority.Background, null, claimWithin));
+
+    public ClaimResult Claim(string id, string claimant) => Apply(Machine.Claim(State, Now, id, Holder(id).FencingToken, claimant));
+
     public PollResult Poll(string id) => Apply(Machine.Poll(State, Now, id));
 
     public RenewResult Renew(GateHolder lease) => Apply(Machine.Renew(State, Now, lease.Id, lease.FencingToken));

@@ -24,6 +24,21 @@ public sealed class GateStateJsonTests
     }
 
     [Fact]
+    public void Serialize_ClaimedLease_KeepsItsClaimant_AndAnUnclaimedOneWritesNone()
+    {
+        var gate = new GateScenario();
+        var lease = gate.Acquire("turn").Lease!;
+        var claimed = gate.State with { Holders = [lease with { ClaimedBy = "run-1" }] };
+
+        var json = GateStateJson.Serialize(claimed);
+
+        Assert.Equal("run-1", GateStateJson.Deserialize(json, "test").Holders.Single().ClaimedBy);
+        gate.AcquireToClaim("queued", TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(5), GateStateJson.Deserialize(GateStateJson.Serialize(gate.State), "test").Waiters.Single().ClaimWithin);
+        Assert.DoesNotContain("claimedBy", GateStateJson.Serialize(gate.State), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serialize_FullQueueWithLongestIdsAndOwners_FitsOneTableProperty()
     {
         var policy = new GatePolicy { MaxWaiters = 150 };

@@ -1,6 +1,5 @@
 using DocServer.Core.Gates;
 using DocServer.Core.Llm;
-using DocServer.Storage.Entities;
 using DocServer.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,23 +12,27 @@ namespace DocServer.Core.Tests.Gates;
 /// </summary>
 internal sealed class GateTestBed(GatePolicy? policy = null, TimeProvider? time = null)
 {
+    private InMemoryGateStore? _store;
+
     public const string Gate = "macmini";
 
     /// <summary>A second host serving the same model: with <see cref="Gate"/>, a pool of two (G12).</summary>
     public const string Gate2 = "macstudio";
     public const string Ungated = "cloud";
 
-    public InMemoryEntityRowStore Rows { get; } = new();
-
     public TimeProvider Time { get; } = time ?? TimeProvider.System;
 
     public GateCatalog Catalog { get; } = new(new Dictionary<string, GatePolicy> { [Gate] = policy ?? GatePolicy.Default, [Gate2] = policy ?? GatePolicy.Default }, [Ungated]);
 
-    public GateClient Client(GateClientOptions? options = null, ILogger<GateClient>? logger = null, IEndpointHealth? health = null) =>
-        new(new EntityStore(Rows, Time), Catalog, Time, logger ?? NullLogger<GateClient>.Instance, options, health);
+    public InMemoryGateStore Store => _store ??= new InMemoryGateStore(Catalog, Time);
 
-    public async Task<GateState> StateAsync(string gate = Gate) =>
-        GateStateJson.Deserialize((await Rows.ReadAsync(new(GateClient.EntityKind, gate), CancellationToken.None))?.Data, gate);
+    public GateClient Client(GateClientOptions? options = null, ILogger<GateClient>? logger = null) =>
+        new(Store, Catalog, Time, logger ?? NullLogger<GateClient>.Instance, options);
+
+    /// <summary>The gated-call wrapper over <paramref name="client"/> (a new client by default), knowing <paramref name="health"/>.</summary>
+    public GatedModelCalls Calls(GateClient? client = null, IEndpointHealth? health = null) => new(client ?? Client(), Time, health);
+
+    public Task<GateState> StateAsync(string gate = Gate) => Store.ReadAsync(gate, CancellationToken.None);
 
     /// <summary>Waits (in real time) for background work driven by a hand-moved clock to catch up.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)

@@ -166,6 +166,23 @@ public sealed class DocumentStoreTests
         Assert.Equal(16, changes.Select(c => c.Id).Distinct().Count());
     }
 
+    [Fact]
+    public async Task ChangeLog_150IngestsAtOnceFromThreeInstances_EveryOneLands_WithContiguousSequences()
+    {
+        // Three stores on one prefix are three app instances: they share the sequence row. Ingests of one instance
+        // racing each other ran out of ConflictRetry's attempts (a 500 on ingest) before they took turns.
+        var (first, prefix) = await NewStoreAsync();
+        var clients = (await AzuriteServer.GetAsync()).Clients();
+        DocumentStore[] stores = [first, new(clients, prefix, TimeProvider.System), new(clients, prefix, TimeProvider.System)];
+
+        await Task.WhenAll(Enumerable.Range(0, 150).Select(i => stores[i % 3].SaveAsync($"d{i}", "D", "text/plain", "x", Chunks($"d{i}", 1), CancellationToken.None)));
+
+        var changes = await first.ChangeLog.ChangesAsync(0, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 150).Select(i => (long)i), changes.Select(c => c.Sequence));
+        Assert.Equal(150, changes.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(150, (await first.ListAsync(CancellationToken.None)).Count);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("d1.")]

@@ -26,23 +26,7 @@ public sealed class QueuedWorkTests
     }
 
     [Fact]
-    public async Task Extend_KeepsTheMessageInvisibleAndRetiresTheOldReceipt()
-    {
-        var queue = await NewQueueAsync();
-        await queue.SendAsync("doc", CancellationToken.None);
-        var first = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
-
-        var extended = await queue.ExtendAsync(first, TimeSpan.FromSeconds(30), CancellationToken.None);
-        await Task.Delay(1500);
-
-        Assert.NotNull(extended);
-        Assert.Empty(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1), CancellationToken.None));
-        Assert.False(await queue.DeleteAsync(first, CancellationToken.None));
-        Assert.True(await queue.DeleteAsync(extended, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task DeleteAndExtend_AfterAnotherReceiverTookTheMessage_AnswerFalseAndNull()
+    public async Task Delete_AfterAnotherReceiverTookTheMessage_AnswersFalse()
     {
         var queue = await NewQueueAsync();
         await queue.SendAsync("doc", CancellationToken.None);
@@ -50,7 +34,6 @@ public sealed class QueuedWorkTests
         await Task.Delay(1600);
         var theirs = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None));
 
-        Assert.Null(await queue.ExtendAsync(mine, TimeSpan.FromSeconds(30), CancellationToken.None));
         Assert.False(await queue.DeleteAsync(mine, CancellationToken.None));
         Assert.Equal(2, theirs.DequeueCount);
         Assert.True(await queue.DeleteAsync(theirs, CancellationToken.None));

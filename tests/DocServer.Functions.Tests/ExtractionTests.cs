@@ -1,0 +1,194 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DocServer.Durable;
+using DocServer.Functions.Extraction;
+using DocServer.Storage.Documents;
+using DocServer.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace DocServer.Functions.Tests;
+
+/// <summary>
+/// Extraction as the app runs it standalone: the ingest schedules an ExtractDocument orchestration on the app's task
+/// hub (Azurite), whose Summarise activity calls the scripted model through the gate entity.
+/// </summary>
+public sealed class ExtractionTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Ingest_RunsTheExtractDocumentOrchestration_WhichStoresSummaryAndKeywords()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true" });
+        app.Mlx.ReplyWith(_ => MlxReply.Text("<think>The user wants {summary, keywords}.</think>\n```json\n{\"summary\": \"Tenancy terms.\", \"keywords\": [\"notice\"]}\n```"));
+        using var client = app.CreateClient();
+
+        var version = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        var instance = await app.WaitForInstanceAsync($"tenancy@{version}", Within);
+
+        Assert.Equal(DurableStatus.Completed, instance.Status);
+        Assert.Equal(ExtractionOutcome.Extracted, Result(instance).Outcome);
+        var document = await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions);
+        Assert.Equal("Tenancy terms.", document!.Summary);
+        Assert.Equal(["notice"], document.Keywords);
+        Assert.Single(app.Mlx.Requests, r => r.Prompt.Contains("Summarise one document", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ingest_TaskHubRefusesTheExtraction_TheDocumentIsStillCreatedAndSearchable_ItsSummaryWaitsForTheDigest()
+    {
+        // The task hub's queue unreachable after the document was stored: the ingest must not answer that it failed.
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true" }, services =>
+        {
+            var registered = services.Last(d => d.ServiceType == typeof(IDurableWork)).ImplementationFactory!;
+            services.AddSingleton<IDurableWork>(sp => new RefusingSchedules((IDurableWork)registered(sp)));
+        });
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+
+        using var ingest = await client.PostAsJsonAsync("/api/documents", new { id = "tenancy", content = EvidenceFixtures.EnglishTenancy, contentType = "text" });
+        var version = (await AppFactory.ReadAsync<DocumentRecord>(ingest)).Version;
+        using var ask = await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, ingest.StatusCode);
+        Assert.Contains("tenancy", await ask.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await app.Services.GetRequiredService<IDurableWork>().GetInstanceAsync($"tenancy@{version}", CancellationToken.None));
+        Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task ScheduleAgain_SameVersion_DoesNothing_ButANewVersionIsExtractedAgain()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true" });
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        var durable = app.Services.GetRequiredService<IDurableWork>();
+        var first = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        await app.WaitForInstanceAsync($"tenancy@{first}", Within);
+
+        var again = await durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, $"tenancy@{first}", new ExtractionRequest("tenancy", first), CancellationToken.None);
+        var second = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy + " Amended.");
+        var instance = await app.WaitForInstanceAsync($"tenancy@{second}", Within);
+
+        Assert.False(again);
+        Assert.Equal(ExtractionOutcome.Extracted, Result(instance).Outcome);
+        Assert.Equal(2, app.Mlx.Requests.Count);
+        Assert.Equal("A document about rules.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task HealthyModelGivesNoSummary_FailsAfterItsAttempts_WithTheReasonInItsStatus()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true", ["DocServer:ExtractionRetryDelay"] = "00:00:00.200" });
+        app.Mlx.ReplyWith(_ => MlxReply.Text("I would rather not summarise this."));
+        using var client = app.CreateClient();
+
+        var version = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        var instance = await app.WaitForInstanceAsync($"tenancy@{version}", Within);
+
+        Assert.Equal(DurableStatus.Failed, instance.Status);
+        Assert.Contains("not the JSON asked for", instance.Failure, StringComparison.Ordinal);
+        Assert.Equal(SummaryAttempts.Attempts, app.Mlx.Requests.Count);
+        Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task G13_HostAnswers5xx_WaitsAProbeIntervalInsteadOfFailing_AndFinishesWhenTheHostIsBack()
+    {
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true", ["DocServer:ProbeInterval"] = "00:00:01" });
+        app.Mlx.ReplyWith(_ => MlxReply.Status(503, "{\"error\":\"loading model\"}"));
+        using var client = app.CreateClient();
+        var durable = app.Services.GetRequiredService<IDurableWork>();
+
+        var version = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        DurableInstance? waiting = null;
+        for (var i = 0; i < 300 && waiting?.CustomStatus is null; i++)
+        {
+            await Task.Delay(100);
+            waiting = await durable.GetInstanceAsync($"tenancy@{version}", CancellationToken.None);
+        }
+
+        Assert.Equal(DurableStatus.Running, waiting!.Status);
+        Assert.Contains("waiting for the host", waiting.CustomStatus, StringComparison.Ordinal);
+        app.ModelAnswersSensibly();
+        var done = await app.WaitForInstanceAsync($"tenancy@{version}", Within);
+
+        Assert.Equal(DurableStatus.Completed, done.Status);
+        Assert.Equal("A document about rules.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task DocumentReplacedBeforeItsTurn_TheOldVersionsExtractionWritesNothing()
+    {
+        await using var app = await AppFactory.StartAsync();
+        app.ModelAnswersSensibly();
+        using var client = app.CreateClient();
+        var old = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy + " Amended.");
+
+        var result = await app.Services.GetRequiredService<SummariseActivity>().RunAsync(new ExtractionRequest("tenancy", old), CancellationToken.None);
+
+        Assert.Equal(ExtractionOutcome.Outdated, result.Outcome);
+        Assert.Empty(app.Mlx.Requests);
+        Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task SummariseActivity_DeliveredTwiceAtOnce_CallsTheModelOnce_TheOtherFindsTheSummaryInsideItsLease()
+    {
+        // An activity runs at least once: a partition moving between workers can deliver it twice, both past the
+        // "already extracted" check before either has a summary. The gate serialises them; the second looks again.
+        await using var app = await AppFactory.StartAsync();
+        app.Mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(300)));
+        using var client = app.CreateClient();
+        var version = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        var activity = app.Services.GetRequiredService<SummariseActivity>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => activity.RunAsync(new ExtractionRequest("tenancy", version), CancellationToken.None)));
+
+        Assert.Equal([ExtractionOutcome.Extracted, ExtractionOutcome.AlreadyExtracted], results.Select(r => r.Outcome).Order());
+        Assert.Single(app.Mlx.Requests, r => SensibleModel.IsSummary(r.Prompt));
+        Assert.NotNull((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task AppStops_PastItsShutdownTimeoutWithAnActivityInFlight_StopsWithoutError_TheWorkLeftToTheHub()
+    {
+        // The shutdown timeout cut short: the task hub worker cannot finish its graceful stop in it, whatever the machine.
+        var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true" }, services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(1)));
+        app.Mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt), TimeSpan.FromMinutes(2)));
+        using var client = app.CreateClient();
+        await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        await Eventually.HoldsAsync(() => Task.FromResult(app.Mlx.Requests.Any(r => SensibleModel.IsSummary(r.Prompt))), "the summary call to start", Within);
+
+        var stopped = await Record.ExceptionAsync(async () => await app.DisposeAsync());
+
+        Assert.Null(stopped);
+    }
+
+    private static async Task<string> IngestAsync(AppFactory app, HttpClient client, string id, string content)
+    {
+        Assert.True((await client.PostAsJsonAsync("/api/documents", new { id, content, contentType = "text" })).IsSuccessStatusCode);
+        return (await app.Services.GetRequiredService<DocumentStore>().GetAsync(id, CancellationToken.None))!.Version!;
+    }
+
+    private static ExtractionResult Result(DurableInstance instance) =>
+        JsonSerializer.Deserialize<ExtractionResult>(instance.Output!, AppFactory.JsonOptions)!;
+
+    /// <summary>The app's task hub client, except that it cannot schedule: its queue is unreachable.</summary>
+    private sealed class RefusingSchedules(IDurableWork hub) : IDurableWork
+    {
+        public Task<bool> ScheduleAsync(string orchestration, string instanceId, object? input, CancellationToken cancellationToken) =>
+            throw new Azure.RequestFailedException(0, "Connection refused (the task hub's queue)");
+
+        public Task SignalEntityAsync(string entity, string key, string operation, object? input, CancellationToken cancellationToken) =>
+            hub.SignalEntityAsync(entity, key, operation, input, cancellationToken);
+
+        public Task<string?> ReadEntityStateAsync(string entity, string key, CancellationToken cancellationToken) => hub.ReadEntityStateAsync(entity, key, cancellationToken);
+
+        public Task<DurableInstance?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken) => hub.GetInstanceAsync(instanceId, cancellationToken);
+
+        public Task<int> PurgeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => hub.PurgeAsync(createdBefore, cancellationToken);
+    }
+}
