@@ -106,6 +106,16 @@ internal sealed class FaultBed : IAsyncDisposable
         }
     }
 
+    /// <summary>What a failed wait for summaries prints: the documents, their extractions' state, and the gate as the app sees it.</summary>
+    public async Task<string> WhyNotSummarisedAsync(HttpClient app, IReadOnlyCollection<string> missing)
+    {
+        var extractions = await ReadExtractionsAsync();
+        var lines = extractions.Where(e => missing.Any(id => e.InstanceId.StartsWith(id + "@", StringComparison.Ordinal)))
+            .Select(e => $"  {e.InstanceId}: {e.Status} (updated {e.LastUpdatedAt:HH:mm:ss.fff}) status={e.CustomStatus ?? "-"} failure={e.Failure ?? "-"}");
+        using var gate = await app.GetAsync("/api/gate/status");
+        return $"no summary for {string.Join(", ", missing)} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}; their extractions:\n{string.Join("\n", lines)}\ngate: {await gate.Content.ReadAsStringAsync()}";
+    }
+
     private async Task<List<Durable.DurableInstance>> ReadExtractionsAsync()
     {
         using var hub = new Durable.TaskHub.TaskHubService(StorageAccount.FromConnectionString(Storage), new Durable.TaskHub.TaskHubOptions { HubName = Prefix }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
