@@ -39,10 +39,11 @@ public sealed class ExtractionTests
     public async Task Ingest_TaskHubRefusesTheExtraction_TheDocumentIsStillCreatedAndSearchable_ItsSummaryWaitsForTheDigest()
     {
         // The task hub's queue unreachable after the document was stored: the ingest must not answer that it failed.
+        RefusingSchedules? refusing = null;
         await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true" }, services =>
         {
             var registered = services.Last(d => d.ServiceType == typeof(IDurableWork)).ImplementationFactory!;
-            services.AddSingleton<IDurableWork>(sp => new RefusingSchedules((IDurableWork)registered(sp)));
+            services.AddSingleton<IDurableWork>(sp => refusing = new RefusingSchedules((IDurableWork)registered(sp)));
         });
         app.ModelAnswersSensibly();
         using var client = app.CreateClient();
@@ -52,9 +53,31 @@ public sealed class ExtractionTests
         using var ask = await client.PostAsJsonAsync("/api/ask", new { question = EvidenceFixtures.EnglishQuestion });
 
         Assert.Equal(System.Net.HttpStatusCode.Created, ingest.StatusCode);
+        Assert.Equal(4, refusing!.Tries);
         Assert.Contains("tenancy", await ask.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Null(await app.Services.GetRequiredService<IDurableWork>().GetInstanceAsync($"tenancy@{version}", CancellationToken.None));
         Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
+    }
+
+    [Fact]
+    public async Task Ingest_TheFirstTwoSchedulesFail_TheExtractionIsScheduledOnARetry_AndTheSummaryIsStored()
+    {
+        // Storage answering late under load: the ingest tries the schedule again rather than leave it to the digest.
+        RefusingSchedules? refusing = null;
+        await using var app = await AppFactory.StartAsync(new() { ["DocServer:Standalone"] = "true" }, services =>
+        {
+            var registered = services.Last(d => d.ServiceType == typeof(IDurableWork)).ImplementationFactory!;
+            services.AddSingleton<IDurableWork>(sp => refusing = new RefusingSchedules((IDurableWork)registered(sp), refusals: 2));
+        });
+        app.Mlx.ReplyWith(_ => MlxReply.Text("{\"summary\": \"Tenancy terms.\", \"keywords\": [\"notice\"]}"));
+        using var client = app.CreateClient();
+
+        var version = await IngestAsync(app, client, "tenancy", EvidenceFixtures.EnglishTenancy);
+        var instance = await app.WaitForInstanceAsync($"tenancy@{version}", Within);
+
+        Assert.Equal(3, refusing!.Tries);
+        Assert.Equal(DurableStatus.Completed, instance.Status);
+        Assert.Equal("Tenancy terms.", (await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
     }
 
     [Fact]
@@ -177,10 +200,17 @@ public sealed class ExtractionTests
         JsonSerializer.Deserialize<ExtractionResult>(instance.Output!, AppFactory.JsonOptions)!;
 
     /// <summary>The app's task hub client, except that it cannot schedule: its queue is unreachable.</summary>
-    private sealed class RefusingSchedules(IDurableWork hub) : IDurableWork
+    /// <summary>The task hub's queue refusing the first <paramref name="refusals"/> schedules (all of them by default); the rest passes through.</summary>
+    private sealed class RefusingSchedules(IDurableWork hub, int refusals = int.MaxValue) : IDurableWork
     {
+        private int _tries;
+
+        public int Tries => Volatile.Read(ref _tries);
+
         public Task<bool> ScheduleAsync(string orchestration, string instanceId, object? input, CancellationToken cancellationToken) =>
-            throw new Azure.RequestFailedException(0, "Connection refused (the task hub's queue)");
+            Interlocked.Increment(ref _tries) <= refusals
+                ? throw new Azure.RequestFailedException(0, "Connection refused (the task hub's queue)")
+                : hub.ScheduleAsync(orchestration, instanceId, input, cancellationToken);
 
         public Task SignalEntityAsync(string entity, string key, string operation, object? input, CancellationToken cancellationToken) =>
             hub.SignalEntityAsync(entity, key, operation, input, cancellationToken);

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using DocServer.Storage.Documents;
 using DocServer.Durable;
 using DocServer.Functions.Extraction;
+using Polly;
+using Polly.Retry;
 
 namespace DocServer.Functions.Documents;
 
@@ -12,8 +14,30 @@ namespace DocServer.Functions.Documents;
 /// Takes a document in: checks it, chunks it, stores it, indexes it, and queues its background
 /// extraction (an orchestration per version). Checks come first, so a rejected document changes nothing that is stored.
 /// </summary>
-internal sealed partial class DocumentIngestion(DocumentStore store, DocumentIndex index, IDurableWork durable, IOptions<DocServerOptions> options, ILogger<DocumentIngestion> logger)
+internal sealed partial class DocumentIngestion(
+    DocumentStore store, DocumentIndex index, IDurableWork durable, IOptions<DocServerOptions> options, TimeProvider time, ILogger<DocumentIngestion> logger)
 {
+    /// <summary>
+    /// Scheduling the extraction is tried again on failure (storage answering late under load, a blip): a stored
+    /// version that is not scheduled has no summary until the next digest run, which is worth a few seconds of the
+    /// ingest. Three more tries, about 0.5, 1 and 2 s apart; each try is bounded by the hub client's own timeouts.
+    /// </summary>
+    private readonly ResiliencePipeline _schedule = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OutOfMemoryException),
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(500),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            OnRetry = retry =>
+            {
+                ExtractionLog.ScheduleRetried(logger, retry.AttemptNumber + 1, retry.RetryDelay.TotalMilliseconds, retry.Outcome.Exception?.Message ?? "-");
+                return default;
+            },
+        })
+        .Build();
+
     /// <summary>The document, or the reason it was refused (for a 400).</summary>
     public async Task<(DocumentRecord? Document, string? Problem)> IngestAsync(string? id, string? title, string? content, string? contentType, CancellationToken cancellationToken)
     {
@@ -54,16 +78,19 @@ internal sealed partial class DocumentIngestion(DocumentStore store, DocumentInd
 
     /// <summary>
     /// Queues the new version's extraction. The document is stored and searchable by now, so a task hub that cannot
-    /// take the orchestration (storage blipped since, a queue being re-created) does not turn the ingest into an
-    /// error that says nothing was changed: the version waits, and the next digest run summarises every document of
-    /// its window that has no summary.
+    /// take the orchestration after all tries (storage down since, a queue being re-created) does not turn the ingest
+    /// into an error that says nothing was changed: the version waits, and the next digest run summarises every
+    /// document of its window that has no summary.
     /// </summary>
     private async Task ScheduleExtractionAsync(DocumentRecord record, CancellationToken cancellationToken)
     {
         var extraction = new ExtractionRequest(record.Id, record.Version!, System.Diagnostics.Activity.Current?.Id);
         try
         {
-            await durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, extraction.InstanceId, extraction, cancellationToken).ConfigureAwait(false);
+            // Scheduling is idempotent (the instance id is the version's), so a try whose answer was lost is harmless.
+            await _schedule.ExecuteAsync(
+                async token => await durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, extraction.InstanceId, extraction, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

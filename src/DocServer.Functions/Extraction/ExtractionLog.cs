@@ -20,4 +20,6 @@ internal static partial class ExtractionLog
     [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "extract document={Document} version={Version} not scheduled, the document is stored; the next digest run summarises it: {Reason}")]
     public static partial void NotScheduled(ILogger logger, Exception exception, string document, string version, string reason);
 
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "extract schedule try {Attempt} failed, trying again in {DelayMs:F0} ms: {Reason}")]
+    public static partial void ScheduleRetried(ILogger logger, int attempt, double delayMs, string reason);
 }
