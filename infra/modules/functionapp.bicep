@@ -88,6 +88,7 @@ var appSettings = [
   // Named by the triggers in functions.metadata as %name%: the host resolves only flat names there (no '__', no ':').
   { name: 'DocServerDigestSchedule', value: digestSchedule }
   { name: 'DocServerGateSweepSchedule', value: gateSweepSchedule }
+  { name: 'DocServerExtractionCatchUpSchedule', value: '0 */5 * * * *' }
   { name: 'DocServerTaskHub', value: taskHub }
   { name: 'DocServer__PromptsPath', value: 'prompts' }
   { name: 'DocServer__StoragePrefix', value: 'docserver' }

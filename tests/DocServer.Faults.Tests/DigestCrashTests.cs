@@ -18,14 +18,18 @@ public sealed class DigestCrashTests
     public async Task ProcessKilledMidRun_AnotherFinishesIt_TheFinishedSummaryIsNotRedone_AndTheDigestListsBoth()
     {
         await using var bed = await FaultBed.StartAsync();
-        var slow = TimeSpan.FromSeconds(10);
-        bed.Mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt), prompt.Contains("Reference second", StringComparison.Ordinal) ? slow : TimeSpan.FromMilliseconds(50)));
+        // The second document's first summary call never answers, so the kill always lands inside it (a 10 s reply was
+        // over before the kill once in CI, while the survivor took its time to start, and its redo then found it kept).
+        var secondCalls = 0;
+        bed.Mlx.ReplyWith(prompt => prompt.Contains("Reference second", StringComparison.Ordinal) && Interlocked.Increment(ref secondCalls) == 1
+            ? MlxReply.Hang()
+            : MlxReply.Text(SensibleModel.Reply(prompt), TimeSpan.FromMilliseconds(50)));
         var settings = new Dictionary<string, string>
         {
             ["DocServer__Standalone"] = "true",
             ["DocServer__DigestCutoffLag"] = "00:00:00",
             ["DocServer__Endpoints__macmini__LeaseTtl"] = "00:00:06",
-            ["DocServer__SummaryFirstTokenTimeout"] = "00:00:30",
+            ["DocServer__SummaryFirstTokenTimeout"] = "00:01:00",
             ["DocServer__SummaryIdleTimeout"] = "00:00:30",
         };
         // The doomed process starts alone: it owns the hub's partition and takes the run's activities.

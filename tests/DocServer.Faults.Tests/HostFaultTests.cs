@@ -33,9 +33,7 @@ public sealed class HostFaultTests
         }
 
         Assert.All(asks, ask => Assert.Equal(HttpStatusCode.OK, ask.Status));
-        // "At once": no ask waited for a model deadline (the first token's is 2 s here; a loaded machine adds
-        // hundreds of ms of its own, which is why the bound is the deadline and not a speed).
-        Assert.All(asks, ask => Assert.True(ask.Took < FaultBed.FirstTokenTimeout, $"an ask took {ask.Took.TotalMilliseconds:F0} ms while the host was down"));
+        Assert.All(asks, AnsweredAtOnce);
         Assert.All(asks, ask => Assert.True(ask.Body.GetProperty("extractive").GetBoolean()));
         Assert.Contains(asks, ask => ask.Body.GetProperty("skipReasons").GetProperty("evidence").GetString() == EvidenceSkipReasons.LlmUnavailable);
 
@@ -69,7 +67,7 @@ public sealed class HostFaultTests
         Assert.Equal(HttpStatusCode.OK, first.Status);
         Assert.InRange(first.Took, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(8));
         Assert.Equal(EvidenceSkipReasons.LlmTimeout, first.Body.GetProperty("skipReasons").GetProperty("evidence").GetString());
-        Assert.All(later, ask => Assert.True(ask.Took < FaultBed.FirstTokenTimeout, $"{ask.Took.TotalMilliseconds:F0} ms: it waited for a model deadline"));
+        Assert.All(later, AnsweredAtOnce);
         Assert.All(later, ask => Assert.Equal(EvidenceSkipReasons.LlmUnavailable, ask.Body.GetProperty("skipReasons").GetProperty("evidence").GetString()));
 
         // The health page and the gate row say so (the row within one probe interval).
@@ -82,6 +80,20 @@ public sealed class HostFaultTests
         var gate = report.GetProperty("gates").EnumerateArray().Single(g => g.GetProperty("gate").GetString() == "macmini");
         Assert.Equal("down", endpoint.GetProperty("state").GetString());
         Assert.Contains("first token", gate.GetProperty("health").GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// "At once" while the host is down: the ask's model calls (its own timings) waited for no model deadline (the first
+    /// token's is 2 s here), and the whole ask stayed under two of them. The wall time alone is not the measure: a
+    /// loaded 2-core machine running four fault tests at once added over a second of gate handoff and HTTP to one
+    /// ask in CI (2.8 s, its model calls 0 ms).
+    /// </summary>
+    private static void AnsweredAtOnce((HttpStatusCode Status, JsonElement Body, TimeSpan Took) ask)
+    {
+        var timings = ask.Body.GetProperty("timings");
+        var modelMs = timings.GetProperty("evidenceLlmMs").GetDouble() + timings.GetProperty("synthesisLlmMs").GetDouble();
+        Assert.True(modelMs < FaultBed.FirstTokenTimeout.TotalMilliseconds, $"the ask's model calls took {modelMs:F0} ms: it waited for a model deadline ({timings.GetRawText()})");
+        Assert.True(ask.Took < 2 * FaultBed.FirstTokenTimeout, $"an ask took {ask.Took.TotalMilliseconds:F0} ms while the host was down ({timings.GetRawText()})");
     }
 
     [Fact]

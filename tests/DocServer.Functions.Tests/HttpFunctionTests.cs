@@ -176,7 +176,7 @@ public sealed class HttpFunctionTests
 
         var classes = FunctionCatalog.All.Select(f => typeof(FunctionCatalog).Assembly.GetTypes().Single(t => t.GetMethods().Any(m =>
             m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false).OfType<Microsoft.Azure.Functions.Worker.FunctionAttribute>().Any(a => a.Name == f.Name)))).Distinct().ToList();
-        Assert.Equal(8, classes.Count);
+        Assert.Equal(9, classes.Count);
         Assert.All(classes, type => Assert.NotNull(ActivatorUtilities.CreateInstance(worker.Services, type)));
         Assert.Empty(worker.Services.GetServices<IHostedService>().OfType<Durable.TaskHub.TaskHubWorkerHost>());
         Assert.Empty(worker.Services.GetServices<IHostedService>().OfType<TimerScheduler>());

@@ -51,7 +51,7 @@ public sealed partial class PackageTests
         }
 
         Assert.Equal(15, metadata.Values.Count(t => t.GetProperty("type").GetString() == "httpTrigger"));
-        Assert.Equal(2, metadata.Values.Count(t => t.GetProperty("type").GetString() == "timerTrigger"));
+        Assert.Equal(3, metadata.Values.Count(t => t.GetProperty("type").GetString() == "timerTrigger"));
         Assert.Equal(0, metadata.Values.Count(t => t.GetProperty("type").GetString() == "queueTrigger"));
 
         // The gate entity, the extraction, digest and ask orchestrations and their activities, under the names the
@@ -115,7 +115,7 @@ public sealed partial class PackageTests
         var sample = SettingsContractTests.SampleValues();
         var options = await AppOptionsAsync(sample);
 
-        Assert.Equal(["DocServerDigestSchedule", "DocServerGateSweepSchedule", "DocServerTaskHub"], names.Order());
+        Assert.Equal(["DocServerDigestSchedule", "DocServerExtractionCatchUpSchedule", "DocServerGateSweepSchedule", "DocServerTaskHub"], names.Order());
         foreach (var name in names)
         {
             Assert.Matches("^[A-Za-z0-9_]+$", name);

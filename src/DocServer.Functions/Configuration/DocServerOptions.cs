@@ -121,6 +121,12 @@ internal sealed class DocServerOptions
     public string GateSweepSchedule { get; set; } = "*/5 * * * * *";
 
     /// <summary>
+    /// App setting <c>DocServerExtractionCatchUpSchedule</c>: how often stored versions that were never scheduled for
+    /// extraction (their ingest could not reach the task hub) are scheduled. Each run lists the documents once.
+    /// </summary>
+    public string ExtractionCatchUpSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>
     /// App setting <c>DocServerTaskHub</c>: the Durable task hub (its queues, tables and blobs are named after it) where
     /// the gates, extractions and digests run. Apps (or test runs) sharing an account each need their own.
     /// </summary>

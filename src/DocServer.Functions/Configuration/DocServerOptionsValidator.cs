@@ -76,7 +76,7 @@ internal sealed class DocServerOptionsValidator : IValidateOptions<DocServerOpti
     /// <summary>The timers' schedules and the queues' names, as the Functions host needs them.</summary>
     private static void Triggers(List<string> errors, DocServerOptions options)
     {
-        foreach (var (setting, schedule) in new[] { (FlatSettings.DigestSchedule, options.DigestSchedule), (FlatSettings.GateSweepSchedule, options.GateSweepSchedule) })
+        foreach (var (setting, schedule) in new[] { (FlatSettings.DigestSchedule, options.DigestSchedule), (FlatSettings.GateSweepSchedule, options.GateSweepSchedule), (FlatSettings.ExtractionCatchUpSchedule, options.ExtractionCatchUpSchedule) })
         {
             if (CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
             {

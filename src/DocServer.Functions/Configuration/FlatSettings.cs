@@ -10,6 +10,7 @@ internal static class FlatSettings
 {
     public const string DigestSchedule = "DocServerDigestSchedule";
     public const string GateSweepSchedule = "DocServerGateSweepSchedule";
+    public const string ExtractionCatchUpSchedule = "DocServerExtractionCatchUpSchedule";
     public const string TaskHub = "DocServerTaskHub";
 
     /// <summary>Each flat setting: the <see cref="DocServerOptions"/> property it sets, its name, and how it sets it.</summary>
@@ -17,6 +18,7 @@ internal static class FlatSettings
     [
         (nameof(DocServerOptions.DigestSchedule), DigestSchedule, (o, v) => o.DigestSchedule = v),
         (nameof(DocServerOptions.GateSweepSchedule), GateSweepSchedule, (o, v) => o.GateSweepSchedule = v),
+        (nameof(DocServerOptions.ExtractionCatchUpSchedule), ExtractionCatchUpSchedule, (o, v) => o.ExtractionCatchUpSchedule = v),
         (nameof(DocServerOptions.TaskHub), TaskHub, (o, v) => o.TaskHub = v),
     ];
 

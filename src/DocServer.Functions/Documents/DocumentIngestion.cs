@@ -19,8 +19,8 @@ internal sealed partial class DocumentIngestion(
 {
     /// <summary>
     /// Scheduling the extraction is tried again on failure (storage answering late under load, a blip): a stored
-    /// version that is not scheduled has no summary until the next digest run, which is worth a few seconds of the
-    /// ingest. Three more tries, about 0.5, 1 and 2 s apart; each try is bounded by the hub client's own timeouts.
+    /// version that is not scheduled has no summary until the catch-up timer finds it (minutes), which is worth a few
+    /// seconds of the ingest. Three more tries, about 0.5, 1 and 2 s apart; each try is bounded by the hub client's own timeouts.
     /// </summary>
     private readonly ResiliencePipeline _schedule = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
@@ -79,8 +79,7 @@ internal sealed partial class DocumentIngestion(
     /// <summary>
     /// Queues the new version's extraction. The document is stored and searchable by now, so a task hub that cannot
     /// take the orchestration after all tries (storage down since, a queue being re-created) does not turn the ingest
-    /// into an error that says nothing was changed: the version waits, and the next digest run summarises every
-    /// document of its window that has no summary.
+    /// into an error that says nothing was changed: the version waits for the catch-up timer (<see cref="ExtractionCatchUp"/>).
     /// </summary>
     private async Task ScheduleExtractionAsync(DocumentRecord record, CancellationToken cancellationToken)
     {

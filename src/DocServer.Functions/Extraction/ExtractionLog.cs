@@ -17,8 +17,11 @@ internal static partial class ExtractionLog
     [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "extract document={Document} version={Version} summary not stored: the document was replaced or deleted while it was summarised")]
     public static partial void Outdated(ILogger logger, string document, string version);
 
-    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "extract document={Document} version={Version} not scheduled, the document is stored; the next digest run summarises it: {Reason}")]
+    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "extract document={Document} version={Version} not scheduled, the document is stored; the extraction catch-up timer schedules it: {Reason}")]
     public static partial void NotScheduled(ILogger logger, Exception exception, string document, string version, string reason);
+
+    [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "extract document={Document} version={Version} scheduled by the catch-up: its ingest had not scheduled it")]
+    public static partial void CaughtUp(ILogger logger, string document, string version);
 
     [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "extract schedule try {Attempt} failed, trying again in {DelayMs:F0} ms: {Reason}")]
     public static partial void ScheduleRetried(ILogger logger, int attempt, double delayMs, string reason);

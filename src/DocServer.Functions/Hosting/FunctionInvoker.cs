@@ -11,7 +11,7 @@ namespace DocServer.Functions.Hosting;
 /// The one code path of each timer function, whoever triggers it: the Functions host (through the [Function]
 /// methods) or, standalone, the in-process scheduler; and the span every piece of background work runs in.
 /// </summary>
-internal sealed class FunctionInvoker(GateClient gates, DigestService digests, AskJobs asks, TimeProvider time)
+internal sealed class FunctionInvoker(GateClient gates, DigestService digests, AskJobs asks, Extraction.ExtractionCatchUp catchUp, TimeProvider time)
 {
     /// <summary>The isolated worker's source: its invocation span continues the Functions host's trace.</summary>
     public const string WorkerActivitySource = "Microsoft.Azure.Functions.Worker";
@@ -61,6 +61,7 @@ internal sealed class FunctionInvoker(GateClient gates, DigestService digests, A
     {
         FunctionNames.GateSweep => await SweepAsync(cancellationToken).ConfigureAwait(false),
         FunctionNames.DigestTimer => await digests.StartAsync(occurrence, cancellationToken).ConfigureAwait(false),
+        FunctionNames.ExtractionCatchUp => await catchUp.RunAsync(cancellationToken).ConfigureAwait(false),
         _ => throw new KeyNotFoundException($"No function '{function}'."),
     };
 

@@ -21,6 +21,7 @@ internal static class FunctionNames
 
     public const string DigestTimer = "DigestTimer";
     public const string GateSweep = "GateSweep";
+    public const string ExtractionCatchUp = "ExtractionCatchUp";
     public const string Gate = "Gate";
     public const string GateGrantNotifier = Durable.Gates.GateGrantNotifier.Name;
     public const string ExtractDocument = "ExtractDocument";

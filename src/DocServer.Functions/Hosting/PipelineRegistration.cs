@@ -14,6 +14,7 @@ internal static class PipelineRegistration
         services.AddSingleton<IndexRefresher>();
         services.AddSingleton<IndexSnapshotWriter>();
         services.AddSingleton<DocumentIngestion>();
+        services.AddSingleton<Extraction.ExtractionCatchUp>();
         services.AddSingleton<AskService>();
         services.AddSingleton<AskJobs>();
         services.AddSingleton<DocumentExtraction>();

@@ -1,0 +1,35 @@
+using DocServer.Durable;
+using DocServer.Storage.Documents;
+
+namespace DocServer.Functions.Extraction;
+
+/// <summary>
+/// The extraction timer's work: schedules the extraction of every stored version that has no summary and was never
+/// scheduled (its ingest could not reach the task hub after storing it). Scheduling is once per version, so a version
+/// whose extraction is pending, running, done or failed is left alone, and instances of the app running this at the
+/// same time schedule each version once. Without it such a version waited for the next digest run, a day away.
+/// </summary>
+internal sealed class ExtractionCatchUp(DocumentStore documents, IDurableWork durable, ILogger<ExtractionCatchUp> logger)
+{
+    /// <summary>How many extractions this run scheduled.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var scheduled = 0;
+        foreach (var document in await documents.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (document.IsExtracted || document.Version is not { } version)
+            {
+                continue;
+            }
+
+            var extraction = new ExtractionRequest(document.Id, version);
+            if (await durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, extraction.InstanceId, extraction, cancellationToken).ConfigureAwait(false))
+            {
+                ExtractionLog.CaughtUp(logger, document.Id, version);
+                scheduled++;
+            }
+        }
+
+        return scheduled;
+    }
+}
