@@ -8,6 +8,8 @@ namespace DocServer.Functions.Extraction;
 /// scheduled (its ingest could not reach the task hub after storing it). Scheduling is once per version, so a version
 /// whose extraction is pending, running, done or failed is left alone, and instances of the app running this at the
 /// same time schedule each version once. Without it such a version waited for the next digest run, a day away.
+/// A failed extraction's instance is purged with the others after <c>AsyncResultTtl</c> (GateSweep); its version, still
+/// without a summary, is then scheduled once more: a model that gave no usable summary gets another go about hourly.
 /// </summary>
 internal sealed class ExtractionCatchUp(DocumentStore documents, IDurableWork durable, ILogger<ExtractionCatchUp> logger)
 {
