@@ -63,9 +63,17 @@ public sealed class HostFaultTests
             later.Add(await FaultBed.AskAsync(app, Question));
         }
 
-        // Two first-token deadlines of 2 s (evidence, synthesis) and nothing like the old 30 s call timeout.
+        // Each call stopped at its first-token deadline of 2 s (its own model time says so), nothing like the old 30 s
+        // call timeout. The wall time also holds the gate waits, which a loaded machine stretched to 2.8 s once in CI
+        // (8.3 s in all), so it is only held well under the old timeout.
         Assert.Equal(HttpStatusCode.OK, first.Status);
-        Assert.InRange(first.Took, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(8));
+        var timings = first.Body.GetProperty("timings");
+        foreach (var call in new[] { "evidenceLlmMs", "synthesisLlmMs" })
+        {
+            Assert.InRange(timings.GetProperty(call).GetDouble(), 0.9 * FaultBed.FirstTokenTimeout.TotalMilliseconds, FaultBed.FirstTokenTimeout.TotalMilliseconds + 1500);
+        }
+
+        Assert.True(first.Took < TimeSpan.FromSeconds(15), $"the first ask took {first.Took.TotalSeconds:F1} s ({timings.GetRawText()})");
         Assert.Equal(EvidenceSkipReasons.LlmTimeout, first.Body.GetProperty("skipReasons").GetProperty("evidence").GetString());
         Assert.All(later, AnsweredAtOnce);
         Assert.All(later, ask => Assert.Equal(EvidenceSkipReasons.LlmUnavailable, ask.Body.GetProperty("skipReasons").GetProperty("evidence").GetString()));
@@ -84,7 +92,7 @@ public sealed class HostFaultTests
 
     /// <summary>
     /// "At once" while the host is down: the ask's model calls (its own timings) waited for no model deadline (the first
-    /// token's is 2 s here), and the whole ask stayed under two of them. The wall time alone is not the measure: a
+    /// token's is 2 s here), and the whole ask stayed under three of them. The wall time alone is not the measure: a
     /// loaded 2-core machine running four fault tests at once added over a second of gate handoff and HTTP to one
     /// ask in CI (2.8 s, its model calls 0 ms).
     /// </summary>
@@ -93,7 +101,7 @@ public sealed class HostFaultTests
         var timings = ask.Body.GetProperty("timings");
         var modelMs = timings.GetProperty("evidenceLlmMs").GetDouble() + timings.GetProperty("synthesisLlmMs").GetDouble();
         Assert.True(modelMs < FaultBed.FirstTokenTimeout.TotalMilliseconds, $"the ask's model calls took {modelMs:F0} ms: it waited for a model deadline ({timings.GetRawText()})");
-        Assert.True(ask.Took < 2 * FaultBed.FirstTokenTimeout, $"an ask took {ask.Took.TotalMilliseconds:F0} ms while the host was down ({timings.GetRawText()})");
+        Assert.True(ask.Took < 3 * FaultBed.FirstTokenTimeout, $"an ask took {ask.Took.TotalMilliseconds:F0} ms while the host was down ({timings.GetRawText()})");
     }
 
     [Fact]
@@ -123,7 +131,11 @@ public sealed class HostFaultTests
 
         Assert.True(stalled.Body.GetProperty("extractive").GetBoolean());
         Assert.Equal("synthesis_timeout", stalled.Body.GetProperty("skipReasons").GetProperty("synthesis").GetString());
-        Assert.True(stalled.Took < TimeSpan.FromSeconds(8), $"a stalled synthesis held the ask for {stalled.Took.TotalSeconds:F1} s");
+        // The synthesis call was cut at its idle timeout (4 s after the last piece), by its own model time; the wall time,
+        // which also holds gate waits a loaded machine stretches, only well under the 30 s the piece would have taken.
+        var synthesisMs = stalled.Body.GetProperty("timings").GetProperty("synthesisLlmMs").GetDouble();
+        Assert.InRange(synthesisMs, 4000, 4000 + 200 + 1500);
+        Assert.True(stalled.Took < TimeSpan.FromSeconds(15), $"a stalled synthesis held the ask for {stalled.Took.TotalSeconds:F1} s");
         Assert.Equal(0, bed.Mlx.Violations);
     }
 }
