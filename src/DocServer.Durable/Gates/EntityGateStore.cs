@@ -8,43 +8,34 @@ namespace DocServer.Durable.Gates;
 /// read back from the entity's state under a reply id (a client cannot call an entity). Reading polls quickly at
 /// first (the entity usually answers within a queue poll) and backs off to <see cref="EntityGateStoreOptions.MaxReadInterval"/>.
 /// </summary>
-public sealed class EntityGateStore : IGateStore
+public sealed class EntityGateStore(IDurableWork durable, TimeProvider time, EntityGateStoreOptions? options = null) : IGateStore
 {
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
-    private readonly IDurableWork _durable;
-    private readonly TimeProvider _time;
-    private readonly EntityGateStoreOptions _options;
+    private readonly EntityGateStoreOptions _options = options ?? new EntityGateStoreOptions();
 
-    /// <summary>Every waiter and every answer of this process reads the gate's state through one read at a time per gate.</summary>
-    private readonly SharedReads<string?> _reads;
-
-    public EntityGateStore(IDurableWork durable, TimeProvider time, EntityGateStoreOptions? options = null)
-    {
-        _durable = durable;
-        _time = time;
-        _options = options ?? new EntityGateStoreOptions();
-
-        // Not cancelled by any one caller: others may share it. The hub client's own network timeout bounds it.
-        _reads = new SharedReads<string?>(gate => _durable.ReadEntityStateAsync(GateEntity.Name, gate, CancellationToken.None));
-    }
+    /// <summary>
+    /// Every waiter and every answer of this process reads the gate's state through one read at a time per gate. A read
+    /// is not cancelled by any one caller (others may share it); the hub client's own network timeout bounds it.
+    /// </summary>
+    private readonly SharedReads<string?> _reads = new(gate => durable.ReadEntityStateAsync(GateEntity.Name, gate, CancellationToken.None));
 
     public async Task<GateStoreReply<TResult>> ApplyAsync<TResult>(string gate, GateCommand<TResult> command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var replyId = Guid.NewGuid().ToString("N");
-        await _durable.SignalEntityAsync(GateEntity.Name, gate, GateEntity.ApplyOperation, new GateCall(GateCommand.Serialize(command), replyId), cancellationToken).ConfigureAwait(false);
-        var started = _time.GetTimestamp();
+        await durable.SignalEntityAsync(GateEntity.Name, gate, GateEntity.ApplyOperation, new GateCall(GateCommand.Serialize(command), replyId), cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
         var interval = _options.FirstReadInterval;
         while (true)
         {
-            await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
             var state = await ReadEntityAsync(gate, cancellationToken).ConfigureAwait(false);
             if (state?.Replies.GetValueOrDefault(GateEntity.ReplyKey(command, replyId)) is { } reply && reply.Id == replyId)
             {
                 return new GateStoreReply<TResult>(command.ReadResult(reply.Result), GateStateJson.Deserialize(state.Gate, gate), []);
             }
 
-            if (_time.GetElapsedTime(started) > _options.ReplyTimeout)
+            if (time.GetElapsedTime(started) > _options.ReplyTimeout)
             {
                 throw new TimeoutException($"Gate '{gate}' did not answer a {command.GetType().Name} within {_options.ReplyTimeout.TotalSeconds:0} s: the task hub is not processing its entity (no worker running, or storage unreachable).");
             }
@@ -54,7 +45,7 @@ public sealed class EntityGateStore : IGateStore
     }
 
     public Task SendAsync(string gate, GateCommand command, CancellationToken cancellationToken) =>
-        _durable.SignalEntityAsync(GateEntity.Name, gate, GateEntity.ApplyOperation, new GateCall(GateCommand.Serialize(command), null), cancellationToken);
+        durable.SignalEntityAsync(GateEntity.Name, gate, GateEntity.ApplyOperation, new GateCall(GateCommand.Serialize(command), null), cancellationToken);
 
     public async Task<GateState> ReadAsync(string gate, CancellationToken cancellationToken) =>
         GateStateJson.Deserialize((await ReadEntityAsync(gate, cancellationToken).ConfigureAwait(false))?.Gate, gate);
