@@ -87,9 +87,7 @@ internal sealed partial class DocumentIngestion(
         try
         {
             // Scheduling is idempotent (the instance id is the version's), so a try whose answer was lost is harmless.
-            await _schedule.ExecuteAsync(
-                async token => await durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, extraction.InstanceId, extraction, token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
+            await _schedule.ExecuteAsync(async token => await extraction.ScheduleAsync(durable, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

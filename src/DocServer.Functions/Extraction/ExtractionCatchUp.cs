@@ -24,8 +24,7 @@ internal sealed class ExtractionCatchUp(DocumentStore documents, IDurableWork du
                 continue;
             }
 
-            var extraction = new ExtractionRequest(document.Id, version);
-            if (await durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, extraction.InstanceId, extraction, cancellationToken).ConfigureAwait(false))
+            if (await new ExtractionRequest(document.Id, version).ScheduleAsync(durable, cancellationToken).ConfigureAwait(false))
             {
                 ExtractionLog.CaughtUp(logger, document.Id, version);
                 scheduled++;

@@ -16,4 +16,11 @@ internal sealed record ExtractionRequest(string DocumentId, string Version, stri
     /// version finds it and does nothing (only a leading '@' marks an entity, so this is a valid instance id).
     /// </summary>
     public string InstanceId => $"{DocumentId}@{Version}";
+
+    /// <summary>Schedules this version's <see cref="ExtractDocumentOrchestrator"/>; false when it was scheduled before (in any state).</summary>
+    public Task<bool> ScheduleAsync(Durable.IDurableWork durable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        return durable.ScheduleAsync(ExtractDocumentOrchestrator.Name, InstanceId, this, cancellationToken);
+    }
 }
