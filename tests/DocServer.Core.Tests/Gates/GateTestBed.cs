@@ -24,7 +24,12 @@ internal sealed class GateTestBed(GatePolicy? policy = null, TimeProvider? time 
 
     public GateCatalog Catalog { get; } = new(new Dictionary<string, GatePolicy> { [Gate] = policy ?? GatePolicy.Default, [Gate2] = policy ?? GatePolicy.Default }, [Ungated]);
 
-    public InMemoryGateStore Store => _store ??= new InMemoryGateStore(Catalog, Time);
+    /// <summary>
+    /// The one store every client of the bed shares. Made on first use, safely across threads: tests build clients from
+    /// parallel tasks, and a plain <c>??=</c> let two of them each make a store of its own (two gates, so two "runs at
+    /// once" were both granted: KeepOnceTests failed once in CI with two model calls).
+    /// </summary>
+    public InMemoryGateStore Store => LazyInitializer.EnsureInitialized(ref _store, () => new InMemoryGateStore(Catalog, Time));
 
     public GateClient Client(GateClientOptions? options = null, ILogger<GateClient>? logger = null) =>
         new(Store, Catalog, Time, logger ?? NullLogger<GateClient>.Instance, options);
