@@ -48,7 +48,8 @@ else
   dotnet build Functions.sln 2>&1 | tee "$out" || status=$?
   if [ "$status" -eq 0 ]; then
     dotnet test Functions.sln --no-build "${hang[@]}" --filter "FullyQualifiedName!~DocServer.Faults.Tests" 2>&1 | tee -a "$out" || status=$?
-    dotnet test tests/DocServer.Faults.Tests --no-build "${hang[@]}" 2>&1 | tee -a "$out" || status=$?
+    # Each fault test's line with its duration: which ones a slow machine stretches.
+    dotnet test tests/DocServer.Faults.Tests --no-build "${hang[@]}" --logger "console;verbosity=normal" 2>&1 | tee -a "$out" || status=$?
   fi
 fi
 
