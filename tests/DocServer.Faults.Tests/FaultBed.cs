@@ -113,7 +113,19 @@ internal sealed class FaultBed : IAsyncDisposable
         var lines = extractions.Where(e => missing.Any(id => e.InstanceId.StartsWith(id + "@", StringComparison.Ordinal)))
             .Select(e => $"  {e.InstanceId}: {e.Status} (updated {e.LastUpdatedAt:HH:mm:ss.fff}) status={e.CustomStatus ?? "-"} failure={e.Failure ?? "-"}");
         using var gate = await app.GetAsync("/api/gate/status");
-        return $"no summary for {string.Join(", ", missing)} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}; their extractions:\n{string.Join("\n", lines)}\ngate: {await gate.Content.ReadAsStringAsync()}";
+        return $"no summary for {string.Join(", ", missing)} at {DateTimeOffset.UtcNow:HH:mm:ss.fff} (task hub {Prefix}); their extractions:\n{string.Join("\n", lines)}\n"
+            + $"gate: {await gate.Content.ReadAsStringAsync()}\n{WhatTheAppsSaw()}";
+    }
+
+    /// <summary>Per app process, how often it logged what slows or skips a summary: CI's excerpt of the logs is short.</summary>
+    private string WhatTheAppsSaw()
+    {
+        string[] signs = ["not scheduled", "schedule try", "scheduled by the catch-up", "reason=gate_unavailable", "lease expired", "could not be claimed", "did not answer", "storage unreachable"];
+        return string.Join("\n", _apps.Select((app, i) =>
+        {
+            var lines = app.Output.Split('\n');
+            return $"app {i}: " + string.Join(", ", signs.Select(sign => $"{lines.Count(l => l.Contains(sign, StringComparison.Ordinal))}x '{sign}'"));
+        }));
     }
 
     private async Task<List<Durable.DurableInstance>> ReadExtractionsAsync()
