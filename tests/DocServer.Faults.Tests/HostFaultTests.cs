@@ -119,10 +119,11 @@ public sealed class HostFaultTests
 
         var slow = await FaultBed.AskAsync(app, Question);
 
+        // What the ask answered first (an extractive answer says why in its skip reasons), then how long it took.
         Assert.Equal(HttpStatusCode.OK, slow.Status);
-        Assert.True(slow.Took > TimeSpan.FromSeconds(30), $"{slow.Took.TotalSeconds:F1} s");
         Assert.False(slow.Body.GetProperty("extractive").GetBoolean(), slow.Body.GetRawText());
         Assert.StartsWith(string.Concat(Enumerable.Repeat(piece, 32)).Trim(), slow.Body.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        Assert.True(slow.Took > TimeSpan.FromSeconds(30), $"{slow.Took.TotalSeconds:F1} s: {slow.Body.GetProperty("timings").GetRawText()}");
 
         bed.Mlx.ReplyWith(prompt => SensibleModel.IsSynthesis(prompt)
             ? MlxReply.Timed((TimeSpan.FromMilliseconds(100), "Two months"), (TimeSpan.FromMilliseconds(100), " notice"), (TimeSpan.FromSeconds(30), " never comes"))
