@@ -35,7 +35,7 @@ public sealed class AppProcess : IDisposable
     /// <summary>Starts the app; <paramref name="url"/> null leaves the listening address to its settings; <paramref name="arguments"/> go on its command line.</summary>
     public static AppProcess Start(IReadOnlyDictionary<string, string> environment, string? url = null, IEnumerable<string>? arguments = null)
     {
-        var start = Dotnet(Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll"), AppContext.BaseDirectory);
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "DocServer.Functions.dll") }, WorkingDirectory = AppContext.BaseDirectory };
         if (url is not null)
         {
             start.ArgumentList.Add("--urls");
@@ -52,26 +52,7 @@ public sealed class AppProcess : IDisposable
 
     /// <summary>Starts the app of a published package from its folder, as worker.config.json says (dotnet and the dll), standalone.</summary>
     public static AppProcess StartPublished(string folder, IReadOnlyDictionary<string, string> environment, string url) =>
-        Start(Dotnet(Path.Combine(folder, "DocServer.Functions.dll"), folder, "--urls", url), environment, url);
-
-    /// <summary>
-    /// <c>dotnet</c> running <paramref name="dll"/>, at a lower CPU priority (nice 10, which <c>nice</c> sets before it
-    /// execs, so the process id stays the app's). In Azure, storage is a service of its own; here one Azurite, a
-    /// single-threaded Node process, shares two cores with up to eight app processes of the fault tests running at
-    /// once. At equal priority their idle polling (the task hub's queues, ~13% of a core each) starved it, and the
-    /// apps saw 2 s storage timeouts that Azure would not give them (CI: asks falling back with gate_unavailable, and
-    /// the gate granting waiters that had already left). Storage outages are tested on purpose, by stopping Azurite.
-    /// </summary>
-    private static ProcessStartInfo Dotnet(string dll, string folder, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("nice") { ArgumentList = { "-n", "10", "dotnet", dll }, WorkingDirectory = folder };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return start;
-    }
+        Start(new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(folder, "DocServer.Functions.dll"), "--urls", url }, WorkingDirectory = folder }, environment, url);
 
     private static AppProcess Start(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment, string? url)
     {
