@@ -60,8 +60,11 @@ public sealed class ExtractionTests
         Assert.Null(await app.Services.GetRequiredService<IDurableWork>().GetInstanceAsync($"tenancy@{version}", CancellationToken.None));
         Assert.Null((await client.GetFromJsonAsync<DocumentRecord>("/api/documents/tenancy", AppFactory.JsonOptions))!.Summary);
 
-        // The task hub answers again: the catch-up schedules the version once, and a second run finds nothing to do.
+        // The task hub answers again. A run right after the ingest leaves the version to it (it may still be trying);
+        // once the version is older than the grace, the catch-up schedules it once, and a second run finds nothing to do.
         var invoker = app.Services.GetRequiredService<Hosting.FunctionInvoker>();
+        Assert.Equal(0, await invoker.InvokeAsync(Hosting.FunctionNames.ExtractionCatchUp, CancellationToken.None));
+        await IngestedEarlierAsync(app, "tenancy", ExtractionCatchUp.IngestGrace + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await invoker.InvokeAsync(Hosting.FunctionNames.ExtractionCatchUp, CancellationToken.None));
         var instance = await app.WaitForInstanceAsync($"tenancy@{version}", Within);
         Assert.Equal(0, await invoker.InvokeAsync(Hosting.FunctionNames.ExtractionCatchUp, CancellationToken.None));
@@ -206,10 +209,18 @@ public sealed class ExtractionTests
         return (await app.Services.GetRequiredService<DocumentStore>().GetAsync(id, CancellationToken.None))!.Version!;
     }
 
+    /// <summary>Moves a stored document's ingest time <paramref name="age"/> back, writing its row as another program would.</summary>
+    private static async Task IngestedEarlierAsync(AppFactory app, string id, TimeSpan age)
+    {
+        var table = (await AzuriteServer.GetAsync()).RawTable(app.Prefix + "documents");
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("doc", id)).Value;
+        row["IngestedAt"] = row.GetDateTimeOffset("IngestedAt")!.Value - age;
+        await table.UpdateEntityAsync(row, row.ETag);
+    }
+
     private static ExtractionResult Result(DurableInstance instance) =>
         JsonSerializer.Deserialize<ExtractionResult>(instance.Output!, AppFactory.JsonOptions)!;
 
-    /// <summary>The app's task hub client, except that it cannot schedule: its queue is unreachable.</summary>
     /// <summary>The task hub's queue refusing the first <paramref name="refusals"/> schedules (all of them by default); the rest passes through.</summary>
     private sealed class RefusingSchedules(IDurableWork hub, int refusals = int.MaxValue) : IDurableWork
     {

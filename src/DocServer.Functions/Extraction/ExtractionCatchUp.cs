@@ -11,15 +11,23 @@ namespace DocServer.Functions.Extraction;
 /// A failed extraction's instance is purged with the others after <c>AsyncResultTtl</c> (GateSweep); its version, still
 /// without a summary, is then scheduled once more: a model that gave no usable summary gets another go about hourly.
 /// </summary>
-internal sealed class ExtractionCatchUp(DocumentStore documents, IDurableWork durable, ILogger<ExtractionCatchUp> logger)
+internal sealed class ExtractionCatchUp(DocumentStore documents, IDurableWork durable, TimeProvider time, ILogger<ExtractionCatchUp> logger)
 {
+    /// <summary>
+    /// A version ingested less than this ago is left to its ingest, which may still be trying to schedule it (four tries
+    /// of two requests, each up to 2 s twice, about 35 s at worst). Without it, a run landing during an ingest found no
+    /// instance yet and scheduled one too: the task hub dropped the second start as a duplicate, and the log said the
+    /// ingest had not scheduled a version that it had (G3, with the catch-up every 20 s).
+    /// </summary>
+    public static readonly TimeSpan IngestGrace = TimeSpan.FromMinutes(1);
+
     /// <summary>How many extractions this run scheduled.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var scheduled = 0;
         foreach (var document in await documents.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (document.IsExtracted || document.Version is not { } version)
+            if (document.IsExtracted || document.Version is not { } version || time.GetUtcNow() - document.IngestedAt < IngestGrace)
             {
                 continue;
             }
