@@ -24,6 +24,12 @@ public sealed class InMemoryGateStore(GateCatalog catalog, TimeProvider time) : 
     /// </summary>
     public bool AnswersLost { get; set; }
 
+    /// <summary>
+    /// When set, a command that waits for its answer is applied, then its caller gets this: the request to storage timed
+    /// out (or its retries ran out) after storage had taken the signal.
+    /// </summary>
+    public Exception? FailsAfterApplying { get; set; }
+
     /// <summary>Applies the command as the entity does: run, keep the state, answer with the result as it travels (JSON).</summary>
     public Task<GateStoreReply<TResult>> ApplyAsync<TResult>(string gate, GateCommand<TResult> command, CancellationToken cancellationToken)
     {
@@ -32,6 +38,11 @@ public sealed class InMemoryGateStore(GateCatalog catalog, TimeProvider time) : 
         if (AnswersLost)
         {
             throw new TimeoutException($"Gate '{gate}' did not answer a {command.GetType().Name} in time (a test's lost answer).");
+        }
+
+        if (FailsAfterApplying is { } failure)
+        {
+            throw failure;
         }
 
         return Task.FromResult(new GateStoreReply<TResult>(command.ReadResult(outcome.ResultJson), outcome.State, outcome.Effects));

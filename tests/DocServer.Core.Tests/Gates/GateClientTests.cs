@@ -48,6 +48,24 @@ public sealed class GateClientTests
         await GateTestBed.EventuallyAsync(async () => (await bed.StateAsync()) is { Waiters.Length: 0 } state && state.Holders.Length == (free ? 0 : 1), "the late ticket to be taken back");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task G6_AcquireTimedOutAfterStorageTookIt_IsUnavailable_AndTheLateGrantOrTicketIsTakenBack(bool free)
+    {
+        // Storage slow under load: the signal's request timed out on its last retry, but storage had taken it. The
+        // caller cannot tell that from a request that never arrived, so a cancel follows either way (CI: asks' tickets
+        // granted after they had fallen back held the gate for a lease TTL each).
+        var bed = new GateTestBed();
+        await using var held = free ? null : (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease;
+        bed.Store.FailsAfterApplying = new AggregateException("Retry failed after 2 tries.", new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout."));
+
+        await Assert.ThrowsAsync<GateUnavailableException>(() => bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None));
+
+        bed.Store.FailsAfterApplying = null;
+        await GateTestBed.EventuallyAsync(async () => (await bed.StateAsync()) is { Waiters.Length: 0 } state && state.Holders.Length == (free ? 0 : 1), "the late ticket to be taken back");
+    }
+
     [Fact]
     public async Task G2_CallTimeout_StartsOnlyOnceTheLeaseIsGranted()
     {
