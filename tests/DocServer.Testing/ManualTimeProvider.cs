@@ -68,6 +68,19 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>
+    /// True when a timer is set to fire exactly <paramref name="dueIn"/> from now: lets a test wait until code has set
+    /// the timer it is about to move the clock past, however long a loaded machine takes to get there.
+    /// </summary>
+    public bool IsArmedFor(TimeSpan dueIn)
+    {
+        lock (_lock)
+        {
+            var at = _now + dueIn;
+            return _timers.Any(t => t.DueAt == at);
+        }
+    }
+
     /// <summary>Timers set to fire: lets a test wait until code it moved the clock for has set its next timer.</summary>
     public int ArmedTimers
     {
