@@ -19,14 +19,9 @@ public sealed class InMemoryGateStore(GateCatalog catalog, TimeProvider time) : 
     public int Applied { get; private set; }
 
     /// <summary>
-    /// When set, a command that waits for its answer is applied, then times out as if the answer never came (the
-    /// entity, behind on its queue, applied it after its caller gave up).
-    /// </summary>
-    public bool AnswersLost { get; set; }
-
-    /// <summary>
-    /// When set, a command that waits for its answer is applied, then its caller gets this: the request to storage timed
-    /// out (or its retries ran out) after storage had taken the signal.
+    /// When set, a command that waits for its answer is applied, then its caller gets this instead of the answer: a
+    /// <see cref="TimeoutException"/> for an entity that applied it after its caller gave up, a storage failure for a
+    /// request that timed out (or ran out of retries) after storage had taken the signal.
     /// </summary>
     public Exception? FailsAfterApplying { get; set; }
 
@@ -35,11 +30,6 @@ public sealed class InMemoryGateStore(GateCatalog catalog, TimeProvider time) : 
     {
         ArgumentNullException.ThrowIfNull(command);
         var outcome = Commit(gate, command, cancellationToken);
-        if (AnswersLost)
-        {
-            throw new TimeoutException($"Gate '{gate}' did not answer a {command.GetType().Name} in time (a test's lost answer).");
-        }
-
         if (FailsAfterApplying is { } failure)
         {
             throw failure;

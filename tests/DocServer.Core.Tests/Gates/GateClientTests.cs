@@ -44,14 +44,13 @@ public sealed class GateClientTests
         // a waiter TTL) with every waiter behind it.
         var bed = new GateTestBed();
         await using var held = free ? null : (await bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Background, Long, CancellationToken.None)).Lease;
-        bed.Store.AnswersLost = !requestTimedOut;
         bed.Store.FailsAfterApplying = requestTimedOut
             ? new AggregateException("Retry failed after 2 tries.", new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout."))
-            : null;
+            : new TimeoutException($"Gate '{GateTestBed.Gate}' did not answer an AcquireCommand in time (a test's lost answer).");
 
         await Assert.ThrowsAsync<GateUnavailableException>(() => bed.Client().AcquireAsync(GateTestBed.Gate, GatePriority.Foreground, Long, CancellationToken.None));
 
-        (bed.Store.AnswersLost, bed.Store.FailsAfterApplying) = (false, null);
+        bed.Store.FailsAfterApplying = null;
         await GateTestBed.EventuallyAsync(async () => (await bed.StateAsync()) is { Waiters.Length: 0 } state && state.Holders.Length == (free ? 0 : 1), "the late ticket to be taken back");
     }
 
