@@ -25,9 +25,10 @@ internal sealed class ExtractionCatchUp(DocumentStore documents, IDurableWork du
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var scheduled = 0;
+        var ingestedBefore = time.GetUtcNow() - IngestGrace;
         foreach (var document in await documents.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (document.IsExtracted || document.Version is not { } version || time.GetUtcNow() - document.IngestedAt < IngestGrace)
+            if (document.IsExtracted || document.Version is not { } version || document.IngestedAt > ingestedBefore)
             {
                 continue;
             }
