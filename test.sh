@@ -57,6 +57,12 @@ fi
 # per process: their consoles are not in the output. The task hub library's own errors are left out (outage
 # tests make many on purpose).
 if [ "$status" -ne 0 ] && [ -d "$DOCSERVER_APP_LOGS" ]; then
+  # An app that exited without being told to (FaultBed marks its log): the end of its console, where the runtime or
+  # the host says why (an unhandled exception, a host stopped by a failed background service).
+  for f in $(grep -l -E '^EXITED ON ITS OWN' "$DOCSERVER_APP_LOGS"/*.log 2>/dev/null || true); do
+    printf '== %s %s; its last lines:\n' "$(basename "$f")" "$(head -1 "$f")"
+    tail -40 "$f"
+  done
   # Processes that answered a request with a 500 come first: the excerpt is cut at 150 lines.
   for f in $(grep -l -E '^fail: Microsoft\.AspNetCore' "$DOCSERVER_APP_LOGS"/*.log 2>/dev/null || true) \
            $(grep -L -E '^fail: Microsoft\.AspNetCore' "$DOCSERVER_APP_LOGS"/*.log 2>/dev/null || true); do

@@ -15,13 +15,15 @@ namespace DocServer.Faults.Tests;
 internal sealed class FaultBed : IAsyncDisposable
 {
     private readonly List<AppProcess> _apps = [];
+    private readonly AzuriteProcess? _ownStorage;
 
-    private FaultBed(ScriptedMlxServer mlx, FaultyTunnel tunnel, string storage, string prefix)
+    private FaultBed(ScriptedMlxServer mlx, FaultyTunnel tunnel, string storage, string prefix, AzuriteProcess? ownStorage)
     {
         Mlx = mlx;
         Tunnel = tunnel;
         Storage = storage;
         Prefix = prefix;
+        _ownStorage = ownStorage;
     }
 
     public ScriptedMlxServer Mlx { get; }
@@ -34,11 +36,18 @@ internal sealed class FaultBed : IAsyncDisposable
 
     public IReadOnlyList<AppProcess> Apps => _apps;
 
+    /// <summary>
+    /// A bed on <paramref name="storage"/>, or on an Azurite of its own (in memory) when none is given. Not the run's
+    /// shared Azurite: one Azurite is one Node thread, and the fault tests run side by side, each with up to three apps
+    /// polling their task hub. On the shared one, every test's storage waited behind every other test's apps, and CI
+    /// saw 2 s storage timeouts (lease renewals lost, entity reads given up) that no test meant to cause.
+    /// </summary>
     public static async Task<FaultBed> StartAsync(string? storage = null)
     {
+        var ownStorage = storage is null ? await AzuriteProcess.StartAsync(inMemory: true) : null;
         var mlx = await ScriptedMlxServer.StartAsync();
         mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt)));
-        return new FaultBed(mlx, FaultyTunnel.Start(mlx.BaseUrl), storage ?? (await AzuriteServer.GetAsync()).ConnectionString, "f" + Guid.NewGuid().ToString("N")[..12]);
+        return new FaultBed(mlx, FaultyTunnel.Start(mlx.BaseUrl), storage ?? ownStorage!.ConnectionString, "f" + Guid.NewGuid().ToString("N")[..12], ownStorage);
     }
 
     /// <summary>Every model call's first-token deadline in the fault tests' apps.</summary>
@@ -79,11 +88,10 @@ internal sealed class FaultBed : IAsyncDisposable
             settings[name] = value;
         }
 
-        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
-        var app = AppProcess.Start(settings, url);
+        var app = AppProcess.Start(settings, AppProcess.AnyPort);
         _apps.Add(app);
         await app.WaitUntilUpAsync(TimeSpan.FromSeconds(60));
-        return new HttpClient { BaseAddress = new Uri(url), Timeout = clientTimeout ?? TimeSpan.FromSeconds(60) };
+        return new HttpClient { BaseAddress = new Uri(app.Url!), Timeout = clientTimeout ?? TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>
@@ -201,15 +209,20 @@ internal sealed class FaultBed : IAsyncDisposable
         var logs = Environment.GetEnvironmentVariable("DOCSERVER_APP_LOGS");
         for (var i = 0; i < _apps.Count; i++)
         {
+            // An app that stopped without being told to (a crash, a host stopped by an escaped exception): its log says
+            // so on its first line, and test.sh prints the end of it.
+            var crashed = _apps[i].ExitedOnItsOwn;
+            var output = crashed ? $"EXITED ON ITS OWN with code {_apps[i].ExitCode}\n{_apps[i].Output}" : _apps[i].Output;
             _apps[i].Dispose();
             if (!string.IsNullOrEmpty(logs))
             {
                 Directory.CreateDirectory(logs);
-                await File.WriteAllTextAsync(Path.Combine(logs, $"{Prefix}-{i}.log"), _apps[i].Output);
+                await File.WriteAllTextAsync(Path.Combine(logs, $"{Prefix}-{i}.log"), output);
             }
         }
 
         await Tunnel.DisposeAsync();
         await Mlx.DisposeAsync();
+        _ownStorage?.Dispose();
     }
 }

@@ -19,9 +19,8 @@ public sealed class StorageStartupTests
         mlx.ReplyWith(prompt => MlxReply.Text(SensibleModel.Reply(prompt)));
         var settings = AppSettings.For(azurite.ConnectionString, mlx.BaseUrl, "s" + Guid.NewGuid().ToString("N")[..12]);
         settings["DocServer__IndexRefreshInterval"] = "00:00:00.500";
-        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
-        using var app = AppProcess.Start(settings, url);
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        using var app = AppProcess.Start(settings, AppProcess.AnyPort);
+        using var http = new HttpClient { BaseAddress = new Uri(await app.ListeningAsync(TimeSpan.FromSeconds(60))), Timeout = TimeSpan.FromSeconds(30) };
 
         var down = await EventuallyAsync(http, "/api/health", (r, _) => r.StatusCode == HttpStatusCode.ServiceUnavailable, app);
         Assert.Contains("\"unhealthy\"", await down.Content.ReadAsStringAsync(), StringComparison.Ordinal);

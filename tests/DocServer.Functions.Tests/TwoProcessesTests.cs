@@ -16,8 +16,8 @@ public sealed class TwoProcessesTests
         var settings = AppSettings.For((await AzuriteServer.GetAsync()).ConnectionString, mlx.BaseUrl, "p" + Guid.NewGuid().ToString("N")[..12]);
         settings["DocServer__IndexRefreshInterval"] = "00:00:00.200";
         settings["DocServer__AskWaitBudget"] = "00:01:00";
-        using var first = AppProcess.Start(settings, $"http://127.0.0.1:{LoopbackPorts.Free()}");
-        using var second = AppProcess.Start(settings, $"http://127.0.0.1:{LoopbackPorts.Free()}");
+        using var first = AppProcess.Start(settings, AppProcess.AnyPort);
+        using var second = AppProcess.Start(settings, AppProcess.AnyPort);
         await first.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
         await second.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };

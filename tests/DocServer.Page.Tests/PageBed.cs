@@ -45,9 +45,9 @@ internal sealed class PageBed : IAsyncDisposable
             settings[name] = value;
         }
 
-        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
-        var app = AppProcess.Start(settings, url);
+        var app = AppProcess.Start(settings, AppProcess.AnyPort);
         await app.WaitUntilUpAsync(TimeSpan.FromSeconds(60));
+        var url = app.Url!;
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

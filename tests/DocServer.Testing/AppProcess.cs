@@ -13,22 +13,50 @@ public sealed class AppProcess : IDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private int _disposed;
 
+    private const string ListeningLine = "Now listening on: ";
+    private readonly string? _url;
+    private volatile string? _listening;
+
     private AppProcess(Process process, string? url)
     {
         _process = process;
-        Url = url;
-        _process.OutputDataReceived += (_, e) => _output.Enqueue(e.Data ?? string.Empty);
+        _url = url;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            var line = e.Data ?? string.Empty;
+            if (_listening is null && line.IndexOf(ListeningLine, StringComparison.Ordinal) is var at and >= 0)
+            {
+                _listening = line[(at + ListeningLine.Length)..].Trim();
+            }
+
+            _output.Enqueue(line);
+        };
         _process.ErrorDataReceived += (_, e) => _output.Enqueue(e.Data ?? string.Empty);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Where it listens, when started with a URL.</summary>
-    public string? Url { get; }
+    /// <summary>
+    /// Where it listens, when started with a URL. Started on port 0 (<see cref="AnyPort"/>), the port the app bound,
+    /// known once <see cref="WaitUntilUpAsync"/> has returned.
+    /// </summary>
+    public string? Url => _url is not null && _url.EndsWith(":0", StringComparison.Ordinal)
+        ? _listening ?? throw new InvalidOperationException("The app has not said where it listens yet: await WaitUntilUpAsync first.")
+        : _url;
+
+    /// <summary>
+    /// A URL that lets the app take any free loopback port itself. A port chosen by the test and handed to the app
+    /// could be taken by another test's process in between (the fault tests run side by side): the app then failed to
+    /// bind, and the other test's app answered in its place.
+    /// </summary>
+    public const string AnyPort = "http://127.0.0.1:0";
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>It has exited and was not killed by <see cref="Dispose"/>: a crash, or a host that stopped itself.</summary>
+    public bool ExitedOnItsOwn => Volatile.Read(ref _disposed) == 0 && _process.HasExited;
 
     public string Output => string.Join('\n', _output);
 
@@ -76,11 +104,11 @@ public sealed class AppProcess : IDisposable
 
     /// <summary>
     /// Waits for <paramref name="url"/> (default: its own) to be ready: GET /api/health answering with its index
-    /// loaded (asks answer 503 until then); throws if it exits first.
+    /// loaded (asks answer 503 until then); throws if it exits first. On its own URL, only once this process has said
+    /// it listens: an answer before that would come from another process on the port.
     /// </summary>
     public async Task WaitUntilUpAsync(TimeSpan timeout, string? url = null)
     {
-        var target = $"{url ?? Url}/api/health";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         if (FunctionKey is not null)
         {
@@ -95,6 +123,13 @@ public sealed class AppProcess : IDisposable
                 throw new InvalidOperationException($"the app exited with {_process.ExitCode}:\n{Output}");
             }
 
+            if (url is null && _listening is null)
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+                continue;
+            }
+
+            var target = $"{url ?? Url}/api/health";
             try
             {
                 using var response = await http.GetAsync(target).ConfigureAwait(false);
@@ -117,7 +152,29 @@ public sealed class AppProcess : IDisposable
             await Task.Delay(20).ConfigureAwait(false);
         }
 
-        throw new TimeoutException($"the app did not answer {target} within {timeout}:\n{Output}");
+        throw new TimeoutException($"the app did not answer {url ?? _listening ?? _url}/api/health within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Waits until the app has bound its port and returns its URL (for a test of an app that is not ready by design); throws if it exits first.</summary>
+    public async Task<string> ListeningAsync(TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (_listening is null)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the app exited with {_process.ExitCode} before it listened:\n{Output}");
+            }
+
+            if (waited.Elapsed > timeout)
+            {
+                throw new TimeoutException($"the app did not listen within {timeout}:\n{Output}");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        return _listening;
     }
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
