@@ -1,5 +1,6 @@
 using DocServer.Core.Gates;
 using DocServer.Storage;
+using DocServer.Storage.Documents;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace DocServer.Functions.Hosting;
@@ -7,7 +8,8 @@ namespace DocServer.Functions.Hosting;
 /// <summary>
 /// What a failed request answers, as problem details: the caller's mistakes are 4xx with what to fix
 /// (logged at Information, no stack trace); a storage outage is 503 with Retry-After and the cause (logged
-/// as a warning); anything else is a 500 whose details stay in the log, with its stack trace.
+/// as a warning); a write that other writes to the same document kept beating is 409 with Retry-After (nothing was
+/// kept, so trying again is safe); anything else is a 500 whose details stay in the log, with its stack trace.
 /// </summary>
 internal static class ErrorResponses
 {
@@ -16,6 +18,9 @@ internal static class ErrorResponses
 
     /// <summary>After a 503 from an instance still loading its index: loads take seconds.</summary>
     public const int IndexRetryAfterSeconds = 2;
+
+    /// <summary>After a 409 for a contended write: the other writes each take a round trip or two.</summary>
+    public const int ContendedRetryAfterSeconds = 1;
 
     public static IServiceCollection AddErrorResponses(this IServiceCollection services) =>
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -40,6 +45,13 @@ internal static class ErrorResponses
                 http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 FunctionLog.StorageUnavailable(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, context.ProblemDetails.Detail);
             }
+            else if (error is ContendedWriteException contended)
+            {
+                context.ProblemDetails.Title = "The document is being changed by other requests";
+                context.ProblemDetails.Detail = $"{contended.Message} Try again in {ContendedRetryAfterSeconds} second.";
+                http.Response.Headers.RetryAfter = ContendedRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                FunctionLog.WriteContended(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, contended.Attempts);
+            }
         });
 
     public static IApplicationBuilder UseErrorResponses(this IApplicationBuilder app)
@@ -51,10 +63,12 @@ internal static class ErrorResponses
                 // Bad request bodies (malformed JSON, too large) are the caller's to fix, not server errors.
                 BadHttpRequestException bad => bad.StatusCode,
                 _ when IsStorageOutage(ex) => StatusCodes.Status503ServiceUnavailable,
+                ContendedWriteException => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status500InternalServerError,
             },
-            // Client errors and outages are logged above, once, without a stack trace; real faults keep the middleware's error log.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException || IsStorageOutage(context.Exception),
+            // Client errors, outages and contended writes are logged above, once, without a stack trace; real faults
+            // keep the middleware's error log.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or ContendedWriteException || IsStorageOutage(context.Exception),
         });
         app.UseStatusCodePages();
         return app;

@@ -29,6 +29,9 @@ internal static partial class FunctionLog
     [LoggerMessage(EventId = 708, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503, storage unreachable: {Reason}")]
     public static partial void StorageUnavailable(ILogger logger, string method, string path, string reason);
 
+    [LoggerMessage(EventId = 717, Level = LogLevel.Warning, Message = "{Method} {Path} answered 409: other writes to the document kept changing it first ({Attempts} tries)")]
+    public static partial void WriteContended(ILogger logger, string method, string path, int attempts);
+
     [LoggerMessage(EventId = 709, Level = LogLevel.Warning, Message = "health of endpoint {Endpoint} not written to its gate row (tried again next probe): {Reason}")]
     public static partial void HealthNotRecorded(ILogger logger, string endpoint, string reason);
 
