@@ -10,6 +10,9 @@ namespace DocServer.Storage;
 /// </summary>
 public static class StorageFailures
 {
+    /// <summary>How Azure.Core words the end of a try by its network timeout (checked against the real SDK in StorageFailuresTests).</summary>
+    private const string NetworkTimeoutMessage = "exceeded the configured timeout";
+
     private static readonly HashSet<string> MissingResourceCodes = new(StringComparer.Ordinal) { "TableNotFound", "ContainerNotFound", "QueueNotFound" };
 
     public static bool IsUnavailable(Exception exception) => exception switch
@@ -19,8 +22,10 @@ public static class StorageFailures
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500 || IsMissing(failed) || (failed.Status == 404 && string.IsNullOrEmpty(failed.ErrorCode)),
         // What the SDK's retry policy throws once every try has failed.
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
-        // The SDK's network timeout surfaces as a cancellation with a TimeoutException inside.
-        TaskCanceledException canceled => canceled.InnerException is TimeoutException,
+        // A request that storage took and did not answer in time: HttpClient's own timeout puts a TimeoutException
+        // inside the cancellation; the SDKs' per-try network timeout (ClientOptions.Retry.NetworkTimeout, which is what
+        // ends our tries) only says so in its message. A cancellation with neither is the caller's own.
+        TaskCanceledException canceled => canceled.InnerException is TimeoutException || canceled.Message.Contains(NetworkTimeoutMessage, StringComparison.Ordinal),
         // A library over the SDKs (the task hub's) wraps what the SDK threw.
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };

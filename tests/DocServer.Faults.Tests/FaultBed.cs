@@ -175,8 +175,33 @@ internal sealed class FaultBed : IAsyncDisposable
     /// <summary>An ingest's status and, for an assertion's message, its body (a problem's detail).</summary>
     public static async Task<(HttpStatusCode Status, string Body)> PostDocumentAsync(HttpClient client, string id, string content)
     {
+        var (status, body, _) = await SendDocumentAsync(client, id, content);
+        return (status, body);
+    }
+
+    /// <summary>
+    /// An ingest as a well-behaved client sends it: a 503 (storage did not answer in time; nothing was kept) is sent
+    /// again after its Retry-After, up to four more times. For a test about something else on a machine busy enough
+    /// to starve storage now and then.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, string Body)> PostDocumentRetryingAsync(HttpClient client, string id, string content)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (status, body, retryAfter) = await SendDocumentAsync(client, id, content);
+            if (status != HttpStatusCode.ServiceUnavailable || retryAfter is not { } after || attempt == 5)
+            {
+                return (status, body);
+            }
+
+            await Task.Delay(after);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, TimeSpan? RetryAfter)> SendDocumentAsync(HttpClient client, string id, string content)
+    {
         using var response = await client.PostAsJsonAsync("/api/documents", new { id, title = id, content, contentType = "text" });
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.RetryAfter?.Delta);
     }
 
     /// <summary>Waits until every document has its summary; returns those still without one.</summary>

@@ -8,7 +8,7 @@ using DocServer.Testing;
 
 namespace DocServer.Faults.Tests;
 
-/// <summary>Azurite killed under traffic from two app processes and restarted on the same data: degrade, never 500, lose nothing.</summary>
+/// <summary>Azurite killed under traffic and restarted on the same data, or frozen and thawed: degrade, never 500, lose nothing.</summary>
 public sealed class StorageOutageTests
 {
     [Fact]
@@ -90,6 +90,48 @@ public sealed class StorageOutageTests
         Assert.Empty(state.Waiters);
         Assert.Equal(0, bed.Mlx.Violations);
         Assert.All(bed.Apps, app => Assert.False(app.HasExited, "an app process exited during the outage"));
+    }
+
+    [Fact]
+    public async Task AzuriteFrozen_WritesAnswer503WithRetryAfter_AsksAnswerFromTheIndex_Never500_AndAllWorksOnceItThaws()
+    {
+        // Storage that takes requests and never answers ends each try by the SDK's network timeout, not by a refused
+        // connection: CI saw that answered with a 500 (G3, an Azurite starved of CPU).
+        using var azurite = await AzuriteProcess.StartAsync(inMemory: true);
+        await using var bed = await FaultBed.StartAsync(azurite.ConnectionString);
+        using var app = await bed.StartAppAsync();
+        Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "seed", EvidenceFixtures.EnglishTenancy));
+        await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(app, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("found").GetBoolean(), "the seed is searchable");
+
+        await azurite.FreezeAsync();
+        HttpResponseMessage ingest, list;
+        (HttpStatusCode Status, JsonElement Body, TimeSpan Took) ask;
+        try
+        {
+            ingest = await app.PostAsync("/api/documents", JsonContent(new { id = "frozen", title = "frozen", content = Document("frozen"), contentType = "text" }));
+            list = await app.GetAsync("/api/documents");
+            ask = await FaultBed.AskAsync(app, EvidenceFixtures.EnglishQuestion);
+        }
+        finally
+        {
+            await azurite.ThawAsync();
+        }
+
+        Assert.True(ingest.StatusCode == HttpStatusCode.ServiceUnavailable, $"{ingest.StatusCode}: {await ingest.Content.ReadAsStringAsync()}");
+        Assert.NotNull(ingest.Headers.RetryAfter);
+        Assert.Contains("Storage is unavailable", await ingest.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(list.StatusCode == HttpStatusCode.ServiceUnavailable, $"{list.StatusCode}: {await list.Content.ReadAsStringAsync()}");
+        Assert.Equal(HttpStatusCode.OK, ask.Status);
+        Assert.True(ask.Body.GetProperty("found").GetBoolean() && ask.Body.GetProperty("extractive").GetBoolean(), ask.Body.ToString());
+
+        // Thawed, it answers what it was sent while frozen: the timed-out ingest's staged parts may land, but no
+        // document row points at them, so it never appears; the same ingest sent again is stored whole.
+        await FaultBed.EventuallyAsync(async () => (await FaultBed.IngestAsync(app, "frozen", Document("frozen"))) == HttpStatusCode.Created, "an ingest after the thaw", TimeSpan.FromSeconds(30));
+        var store = bed.Documents();
+        var frozen = await store.GetAsync("frozen", CancellationToken.None);
+        Assert.NotNull(frozen);
+        Assert.Equal(Document("frozen"), await store.OriginalAsync(frozen, CancellationToken.None));
+        Assert.False(bed.Apps[0].HasExited, "the app exited while storage was frozen");
     }
 
     private static string Document(string id) => $"{EvidenceFixtures.EnglishTenancy} Reference {id}.";
