@@ -25,7 +25,7 @@ public static class StorageFailures
         // A request that storage took and did not answer in time: HttpClient's own timeout puts a TimeoutException
         // inside the cancellation; the SDKs' per-try network timeout (ClientOptions.Retry.NetworkTimeout, which is what
         // ends our tries) only says so in its message. A cancellation with neither is the caller's own.
-        TaskCanceledException canceled => canceled.InnerException is TimeoutException || canceled.Message.Contains(NetworkTimeoutMessage, StringComparison.Ordinal),
+        TaskCanceledException canceled => IsTimeout(canceled),
         // A library over the SDKs (the task hub's) wraps what the SDK threw.
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };
@@ -45,8 +45,12 @@ public static class StorageFailures
         RequestFailedException { ErrorCode: { Length: > 0 } code } failed => $"{code} ({failed.Status}): {FirstLine(failed.Message)}",
         AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[^1]),
         _ when exception.InnerException is RequestFailedException inner => Describe(inner),
+        TaskCanceledException canceled when IsTimeout(canceled) => "it took the request and did not answer in time",
         _ => FirstLine(exception.GetBaseException().Message),
     };
+
+    private static bool IsTimeout(TaskCanceledException canceled) =>
+        canceled.InnerException is TimeoutException || canceled.Message.Contains(NetworkTimeoutMessage, StringComparison.Ordinal);
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -41,7 +41,7 @@ internal static class ErrorResponses
                 http.RequestServices.GetRequiredService<StorageProvisioner>().OutageSeen();
                 context.ProblemDetails.Title = "Storage is unavailable";
                 context.ProblemDetails.Detail =
-                    $"The app could not reach its storage ({Storage.StorageFailures.Describe(error)}). Nothing was changed; try again in {RetryAfterSeconds} seconds.";
+                    $"The app could not reach its storage ({Storage.StorageFailures.Describe(error)}). Nothing is half-written (a document is stored whole or not at all); try again in {RetryAfterSeconds} seconds.";
                 http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 FunctionLog.StorageUnavailable(logger, http.Request.Method, http.Request.Path.Value ?? string.Empty, context.ProblemDetails.Detail);
             }

@@ -47,6 +47,7 @@ public sealed class StorageFailuresTests
 
         Assert.True(StorageFailures.IsUnavailable(read), read.ToString());
         Assert.True(StorageFailures.IsUnavailable(write), write.ToString());
+        Assert.Equal("it took the request and did not answer in time", StorageFailures.Describe(read));
     }
 
     [Fact]
