@@ -180,8 +180,8 @@ internal sealed class FaultBed : IAsyncDisposable
     }
 
     /// <summary>
-    /// An ingest as a well-behaved client sends it: a 503 (storage did not answer in time; nothing was kept) is sent
-    /// again after its Retry-After, up to four more times. For a test about something else on a machine busy enough
+    /// An ingest as a well-behaved client sends it: a 503 (storage did not answer in time; the document is stored
+    /// whole or not at all) is sent again after its Retry-After, up to four more times. For a test about something else on a machine busy enough
     /// to starve storage now and then.
     /// </summary>
     public static async Task<(HttpStatusCode Status, string Body)> PostDocumentRetryingAsync(HttpClient client, string id, string content)
