@@ -116,6 +116,12 @@ public sealed class AppProcess : IDisposable
         }
 
         var deadline = Stopwatch.StartNew();
+        if (url is null)
+        {
+            await ListeningAsync(timeout).ConfigureAwait(false);
+        }
+
+        var target = $"{url ?? Url}/api/health";
         while (deadline.Elapsed < timeout)
         {
             if (_process.HasExited)
@@ -123,13 +129,6 @@ public sealed class AppProcess : IDisposable
                 throw new InvalidOperationException($"the app exited with {_process.ExitCode}:\n{Output}");
             }
 
-            if (url is null && _listening is null)
-            {
-                await Task.Delay(20).ConfigureAwait(false);
-                continue;
-            }
-
-            var target = $"{url ?? Url}/api/health";
             try
             {
                 using var response = await http.GetAsync(target).ConfigureAwait(false);
@@ -152,7 +151,7 @@ public sealed class AppProcess : IDisposable
             await Task.Delay(20).ConfigureAwait(false);
         }
 
-        throw new TimeoutException($"the app did not answer {url ?? _listening ?? _url}/api/health within {timeout}:\n{Output}");
+        throw new TimeoutException($"the app did not answer {target} within {timeout}:\n{Output}");
     }
 
     /// <summary>Waits until the app has bound its port and returns its URL (for a test of an app that is not ready by design); throws if it exits first.</summary>
