@@ -186,19 +186,9 @@ public sealed class AppProcess : IDisposable
     }
 
     /// <summary>Freezes the app (SIGSTOP), as a paused VM or a process starved of CPU: it does nothing until <see cref="Resume"/>.</summary>
-    public Task SuspendAsync() => SignalAsync("STOP");
+    public Task SuspendAsync() => UnixSignal.SendAsync(_process.Id, "STOP");
 
-    public Task ResumeAsync() => SignalAsync("CONT");
-
-    private async Task SignalAsync(string signal)
-    {
-        using var kill = Process.Start("kill", $"-{signal} {_process.Id}");
-        await kill.WaitForExitAsync().ConfigureAwait(false);
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}");
-        }
-    }
+    public Task ResumeAsync() => UnixSignal.SendAsync(_process.Id, "CONT");
 
     /// <summary>Kills the app (if it still runs); safe to call more than once.</summary>
     public void Dispose()

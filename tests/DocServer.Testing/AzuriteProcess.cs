@@ -105,20 +105,11 @@ public sealed class AzuriteProcess : IDisposable
     /// Freezes it (SIGSTOP): connections are still taken and requests still sent, and nothing answers, as with a
     /// storage account starved or stalled. <see cref="ThawAsync"/> lets it answer what it was sent.
     /// </summary>
-    public Task FreezeAsync() => SignalAsync("STOP");
+    public Task FreezeAsync() => UnixSignal.SendAsync(Running.Id, "STOP");
 
-    public Task ThawAsync() => SignalAsync("CONT");
+    public Task ThawAsync() => UnixSignal.SendAsync(Running.Id, "CONT");
 
-    private async Task SignalAsync(string signal)
-    {
-        var process = _process ?? throw new InvalidOperationException("Azurite is not running.");
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
-        await kill!.WaitForExitAsync();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {process.Id} exited with {kill.ExitCode}");
-        }
-    }
+    private Process Running => _process ?? throw new InvalidOperationException("Azurite is not running.");
 
     /// <summary>Kills it at once (SIGKILL).</summary>
     public void Kill()
