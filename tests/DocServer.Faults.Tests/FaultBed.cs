@@ -36,6 +36,9 @@ internal sealed class FaultBed : IAsyncDisposable
 
     public IReadOnlyList<AppProcess> Apps => _apps;
 
+    /// <summary>The bed's own in-memory Azurite, for a test that stops or freezes storage; none when the test gave its storage.</summary>
+    public AzuriteProcess Azurite => _ownStorage ?? throw new InvalidOperationException("This bed runs on the storage its test gave it.");
+
     /// <summary>
     /// A bed on <paramref name="storage"/>, or on an Azurite of its own (in memory) when none is given. Not the run's
     /// shared Azurite: one Azurite is one Node thread, and the fault tests run side by side, each with up to three apps

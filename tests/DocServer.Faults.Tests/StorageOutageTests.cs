@@ -97,13 +97,12 @@ public sealed class StorageOutageTests
     {
         // Storage that takes requests and never answers ends each try by the SDK's network timeout, not by a refused
         // connection: CI saw that answered with a 500 (G3, an Azurite starved of CPU).
-        using var azurite = await AzuriteProcess.StartAsync(inMemory: true);
-        await using var bed = await FaultBed.StartAsync(azurite.ConnectionString);
+        await using var bed = await FaultBed.StartAsync();
         using var app = await bed.StartAppAsync();
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "seed", EvidenceFixtures.EnglishTenancy));
         await FaultBed.EventuallyAsync(async () => (await FaultBed.AskAsync(app, EvidenceFixtures.EnglishQuestion)).Body.GetProperty("found").GetBoolean(), "the seed is searchable");
 
-        await azurite.FreezeAsync();
+        await bed.Azurite.FreezeAsync();
         HttpResponseMessage ingest, list;
         (HttpStatusCode Status, JsonElement Body, TimeSpan Took) ask;
         try
@@ -114,7 +113,7 @@ public sealed class StorageOutageTests
         }
         finally
         {
-            await azurite.ThawAsync();
+            await bed.Azurite.ThawAsync();
         }
 
         Assert.True(ingest.StatusCode == HttpStatusCode.ServiceUnavailable, $"{ingest.StatusCode}: {await ingest.Content.ReadAsStringAsync()}");

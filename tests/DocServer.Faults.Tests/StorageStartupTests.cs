@@ -43,14 +43,13 @@ public sealed class StorageStartupTests
     [Fact]
     public async Task StorageComesBackEmpty_EveryListAndAskAnswers200Or503_Never500_AndWritesWorkAgain()
     {
-        using var azurite = await AzuriteProcess.StartAsync(inMemory: true);
-        await using var bed = await FaultBed.StartAsync(azurite.ConnectionString);
+        await using var bed = await FaultBed.StartAsync();
         using var app = await bed.StartAppAsync();
         Assert.Equal(HttpStatusCode.Created, await FaultBed.IngestAsync(app, "tenancy", EvidenceFixtures.EnglishTenancy));
 
-        // In memory: the restarted emulator has no tables, containers or queues at all.
-        await azurite.StopAsync();
-        await azurite.RestartAsync();
+        // The bed's Azurite is in memory: restarted, it has no tables, containers or queues at all.
+        await bed.Azurite.StopAsync();
+        await bed.Azurite.RestartAsync();
 
         var statuses = new List<(string Request, HttpStatusCode Status)>();
         var written = false;
